@@ -1,0 +1,77 @@
+"""Composing a report: the workshop model through a template into a Document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..documents import Document, Metadata
+from ..language import Language
+from ..source.model import AgendaItem, Workshop
+from ..templates import Template
+from . import vocabulary
+from .environment import make_environment, render
+
+
+def compose(workshop: Workshop, template: Template) -> Document:
+    """The report on ``workshop`` as the template lays it out."""
+    language = Language(workshop.report.language)
+    env = make_environment(template, language)
+    xml = render(env, template, template_context(workshop, template))
+    document = vocabulary.parse(xml, template_folder=template.folder,
+                                where=str(template.composition))
+    report = workshop.report
+    document.metadata = Metadata(
+        title=report.title,
+        subject=workshop.event.name,
+        authors=list(report.authors),
+        keywords=list(workshop.event.fields_of_work),
+        language=report.language,
+        draft=report.draft,
+        reference=report.reference or "",
+        created=report.date,
+        template=template.name,
+    )
+    return document
+
+
+def template_context(workshop: Workshop, template: Template) -> dict[str, object]:
+    """The names a template sees: the model's sections, as the input format calls them."""
+    logo = template.theme.logo
+    return {
+        "has_logo": logo is not None,
+        "logo": logo.relative_to(template.folder).as_posix() if logo else "",
+        "agenda_days": agenda_days(workshop),
+        "workshop": workshop,
+        "report": workshop.report,
+        "event": workshop.event,
+        "participants": workshop.participants,
+        "topics": workshop.topics,
+        "quotes": workshop.quotes,
+        "general_quotes": workshop.general_quotes,
+        "recommendations": workshop.recommendations,
+        "recommendation_groups": workshop.recommendation_groups,
+        "agenda": workshop.agenda,
+        "follow_up": workshop.follow_up,
+        "contact": workshop.contact,
+    }
+
+
+@dataclass
+class AgendaDay:
+    number: int
+    date: date | None
+    items: list[AgendaItem]
+
+
+def agenda_days(workshop: Workshop) -> list[AgendaDay]:
+    """The agenda by day, in day order; a day's date follows from the event's first day."""
+    days: dict[int, AgendaDay] = {}
+    event = workshop.event
+    for item in workshop.agenda:
+        number = item.day or 1
+        if number not in days:
+            day = event.first_day + timedelta(days=number - 1)
+            days[number] = AgendaDay(number, day if day <= event.last_day else None, [])
+        days[number].items.append(item)
+    return [days[n] for n in sorted(days)]

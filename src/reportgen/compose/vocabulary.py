@@ -1,0 +1,285 @@
+"""The closed vocabulary a template composes a report in, parsed into documents nodes.
+
+A template renders to a small XML dialect (DESIGN.md, invariant 2)::
+
+    <document>
+      <header>running header</header> <footer>footer text</footer>
+      <page-label>Page {page} of {pages}</page-label> <draft-label>DRAFT</draft-label>
+      <p style="Title">…</p>   <h1>…</h1> <h2 toc="no">…</h2> <h3>…</h3>
+      inline: <em> <strong> <a href="…"> <br/> <note>footnote blocks</note>
+      <ul>/<ol start="5"> <li>…</li>   <quote>blocks<attribution>…</attribution></quote>
+      <table widths="3 2 2"><tr header="yes"><td>…</td></tr></table>
+      <pagebreak/> <toc title="Contents"/> <image src="logo.svg" alt="…" width="40"/>
+    </document>
+
+Whitespace in running text collapses as in HTML, so templates may be indented.
+Anything outside the vocabulary is a template error naming the element.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from .. import documents as d
+from ..errors import TemplateError
+
+_SPACE = re.compile(r"[ \t\r\n]+")
+_INLINE = {"em", "strong", "a", "br", "note"}
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                ".svg": "image/svg+xml"}
+
+
+def parse(xml: str, *, template_folder: Path, where: str) -> d.Document:
+    """The composed XML as a Document (metadata is filled in by the caller)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=True, remove_comments=True)
+    try:
+        root = etree.fromstring(xml.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as error:
+        line = error.lineno or 0
+        raise TemplateError(
+            f"{where}: the template did not produce well-formed markup "
+            f"(output line {line}: {error.msg})",
+            hint="check that the template closes every element it opens",
+        ) from None
+    if root.tag != "document":
+        raise TemplateError(f"{where}: the template's output must be one <document> element")
+    return _Reader(template_folder, where).document(root)
+
+
+class _Reader:
+    def __init__(self, folder: Path, where: str) -> None:
+        self.folder = folder.resolve()
+        self.where = where
+
+    def fail(self, element: etree._Element, message: str) -> TemplateError:
+        return TemplateError(f"{self.where}: output line {element.sourceline}: {message}")
+
+    def document(self, root: etree._Element) -> d.Document:
+        document = d.Document()
+        furniture = document.furniture
+        for child in root:
+            tag = child.tag
+            if tag == "header":
+                furniture.header = _collapse(_text_of(child)).strip()
+            elif tag == "footer":
+                furniture.footer = _collapse(_text_of(child)).strip()
+            elif tag == "page-label":
+                furniture.page_label = _collapse(_text_of(child)).strip()
+            elif tag == "draft-label":
+                furniture.draft_label = _collapse(_text_of(child)).strip()
+            else:
+                document.children.extend(self.block(child))
+        _check_attributes(root, self)
+        return document
+
+    # -- blocks -------------------------------------------------------------
+
+    def blocks(self, element: etree._Element) -> list[d.Block]:
+        """Child blocks of a container; loose running text becomes a paragraph."""
+        out: list[d.Block] = []
+        pending: list[d.Inline] = []
+
+        def flush() -> None:
+            trimmed = _trim(pending)
+            if trimmed:
+                out.append(d.Paragraph(trimmed))
+            pending.clear()
+
+        if element.text:
+            pending.append(d.Text(element.text))
+        for child in element:
+            if child.tag in _INLINE:
+                pending.extend(self.inline(child))
+            else:
+                flush()
+                out.extend(self.block(child))
+            if child.tail:
+                pending.append(d.Text(child.tail))
+        flush()
+        return out
+
+    def block(self, el: etree._Element) -> list[d.Block]:
+        tag = el.tag
+        if tag == "p":
+            style = el.get("style", "Normal")
+            if style not in d.KNOWN_PARAGRAPH_STYLES:
+                known = ", ".join(d.KNOWN_PARAGRAPH_STYLES)
+                raise self.fail(el, f"unknown paragraph style {style!r} (known: {known})")
+            children = _trim(self.inlines(el))
+            return [d.Paragraph(children, style)] if children else []
+        if tag in ("h1", "h2", "h3"):
+            children = _trim(self.inlines(el))
+            in_toc = el.get("toc", "yes") != "no"
+            return [d.Heading(int(tag[1]), children, in_toc)] if children else []
+        if tag in ("ul", "ol"):
+            items = [d.ListItem(self.blocks(li)) for li in el if self.expect(li, "li")]
+            items = [i for i in items if i.children]
+            if not items:
+                return []
+            start = int(el.get("start", "1")) if tag == "ol" else 1
+            return [d.ListBlock(tag == "ol", items, start)]
+        if tag == "quote":
+            attribution: list[d.Inline] = []
+            for child in list(el):
+                if child.tag == "attribution":
+                    attribution = _trim(self.inlines(child))
+                    tail = child.tail
+                    el.remove(child)
+                    if tail:  # keep text that followed the attribution
+                        el.text = (el.text or "") + tail
+            return [d.Quote(self.blocks(el), attribution)]
+        if tag == "table":
+            return [self.table(el)]
+        if tag == "pagebreak":
+            return [d.PageBreak()]
+        if tag == "toc":
+            return [d.TableOfContents(el.get("title", "Contents"))]
+        if tag == "image":
+            return [self.image(el)]
+        raise self.fail(el, f"<{tag}> is not part of the report vocabulary")
+
+    def expect(self, el: etree._Element, tag: str) -> bool:
+        if el.tag != tag:
+            raise self.fail(el, f"<{el.tag}> found where <{tag}> was expected")
+        return True
+
+    def table(self, el: etree._Element) -> d.Table:
+        widths = [float(w) for w in el.get("widths", "").split()]
+        rows = []
+        for tr in el:
+            self.expect(tr, "tr")
+            cells = [d.TableCell(self.blocks(td)) for td in tr if self.expect(td, "td")]
+            rows.append(d.TableRow(cells, header=tr.get("header") == "yes"))
+        return d.Table(rows, widths)
+
+    def image(self, el: etree._Element) -> d.Image:
+        src = el.get("src", "")
+        path = (self.folder / src).resolve()
+        # Only the template's own files: a template is not a way to read others.
+        if self.folder not in path.parents or not path.is_file():
+            raise self.fail(el, f"image {src!r} is not a file in the template folder")
+        content_type = _IMAGE_TYPES.get(path.suffix.lower())
+        if content_type is None:
+            raise self.fail(el, f"image {src!r}: use PNG, JPEG or SVG")
+        width = el.get("width")
+        return d.Image(path.read_bytes(), content_type, el.get("alt", ""),
+                       float(width) if width else None)
+
+    # -- inline -------------------------------------------------------------
+
+    def inlines(self, el: etree._Element) -> list[d.Inline]:
+        out: list[d.Inline] = []
+        if el.text:
+            out.append(d.Text(el.text))
+        for child in el:
+            if child.tag not in _INLINE:
+                raise self.fail(child, f"<{child.tag}> cannot stand inside <{el.tag}>")
+            out.extend(self.inline(child))
+            if child.tail:
+                out.append(d.Text(child.tail))
+        return out
+
+    def inline(self, el: etree._Element) -> list[d.Inline]:
+        tag = el.tag
+        if tag == "em":
+            return [d.Emphasis(self.inlines(el))]
+        if tag == "strong":
+            return [d.Strong(self.inlines(el))]
+        if tag == "a":
+            return [d.Link(el.get("href", ""), self.inlines(el))]
+        if tag == "br":
+            return [d.LineBreak()]
+        if tag == "note":
+            return [d.FootnoteRef(self.blocks(el))]
+        raise self.fail(el, f"<{tag}> is not part of the report vocabulary")
+
+
+def _text_of(el: etree._Element) -> str:
+    return "".join(el.itertext())
+
+
+def _collapse(text: str) -> str:
+    return _SPACE.sub(" ", text)
+
+
+def _trim(inlines: list[d.Inline]) -> list[d.Inline]:
+    """Collapse white space as HTML does, and drop it at both ends."""
+    out: list[d.Inline] = []
+    for node in inlines:
+        if isinstance(node, d.Text):
+            text = _collapse(node.text)
+            if out and isinstance(out[-1], d.Text):
+                text = out.pop().text + text
+            if text:
+                out.append(d.Text(text))
+        else:
+            out.append(_trim_inside(node))
+    _strip_edge(out, 0, str.lstrip)
+    _strip_edge(out, -1, str.rstrip)
+    # Spaces that collapse across element boundaries ("a <em> b</em>").
+    previous_space = True
+    for node in _walk_text(out):
+        if previous_space and node.text.startswith(" "):
+            node.text = node.text[1:]
+        if node.text:
+            previous_space = node.text.endswith(" ")
+    return [n for n in out if not (isinstance(n, d.Text) and not n.text)]
+
+
+def _trim_inside(node: d.Inline) -> d.Inline:
+    if isinstance(node, d.Emphasis | d.Strong | d.Link):
+        merged: list[d.Inline] = []
+        for child in node.children:
+            if isinstance(child, d.Text):
+                text = _collapse(child.text)
+                if merged and isinstance(merged[-1], d.Text):
+                    merged[-1] = d.Text(merged[-1].text + text)
+                else:
+                    merged.append(d.Text(text))
+            else:
+                merged.append(_trim_inside(child))
+        node.children = merged
+    return node
+
+
+def _walk_text(nodes: list[d.Inline]):
+    for node in nodes:
+        if isinstance(node, d.Text):
+            yield node
+        elif isinstance(node, d.LineBreak):
+            # Space after a line break is never wanted.
+            yield d.Text(" ")
+        elif isinstance(node, d.Emphasis | d.Strong | d.Link):
+            yield from _walk_text(node.children)
+
+
+def _strip_edge(nodes: list[d.Inline], index: int, strip) -> None:
+    while nodes:
+        node = nodes[index]
+        if isinstance(node, d.Text):
+            node.text = strip(node.text)
+            if node.text:
+                return
+            nodes.pop(index)
+        elif isinstance(node, d.Emphasis | d.Strong | d.Link) and node.children:
+            _strip_edge(node.children, index, strip)
+            return
+        else:
+            return
+
+
+def _check_attributes(root: etree._Element, reader: _Reader) -> None:
+    """Attributes the vocabulary does not know are template mistakes."""
+    allowed = {"p": {"style"}, "h1": {"toc"}, "h2": {"toc"}, "h3": {"toc"}, "ol": {"start"},
+               "a": {"href"}, "table": {"widths"}, "tr": {"header"}, "toc": {"title"},
+               "image": {"src", "alt", "width"}}
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        extra = set(el.attrib) - allowed.get(el.tag, set())
+        if extra:
+            raise reader.fail(el, f"<{el.tag}> has no attribute {sorted(extra)[0]!r}")

@@ -1,0 +1,227 @@
+"""The small document model every reader produces and every writer consumes.
+
+The pipeline has one vocabulary (DESIGN.md, invariant 2): a template composes
+a ``Document`` from the workshop model; the Word writer turns it into DOCX; the
+Word reader turns a (possibly reviewed) DOCX back into a ``Document``; the HTML
+writer turns that into the HTML WeasyPrint typesets.  Nodes hold data only;
+readers and writers are visitors over them.
+
+Paragraph styles are Word style names (``"Title"``, ``"Subtitle"``, or one of
+``CUSTOM_STYLES``).  Headings, lists, quotes and tables have node types of
+their own and map to Word's built-in styles (``Heading 1``–``Heading 3``,
+``List Bullet``, ``List Number``, ``Quote``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TypeAlias
+
+# Paragraph styles the templates may name besides Word's built-in ones.  The
+# Word writer defines each in styles.xml; the HTML writer gives each a CSS
+# class (``style_class``); the Word reader maps unknown ones to body text.
+BUILTIN_PARAGRAPH_STYLES = ("Normal", "Title", "Subtitle", "Caption")
+CUSTOM_STYLES = (
+    "Cover Organizer",  # organizing institution on the cover
+    "Cover Details",  # dates, place, reference on the cover
+    "Draft Mark",  # the word DRAFT on the cover
+    "Attribution",  # who said a quote, under it
+    "Addressee",  # the group heading of recommendations ("To participating States")
+    "Contact",  # contact block
+    "Small Print",  # notices at the end of the cover
+)
+KNOWN_PARAGRAPH_STYLES = BUILTIN_PARAGRAPH_STYLES + CUSTOM_STYLES
+
+
+def style_class(style: str) -> str:
+    """CSS class for a paragraph style: ``"Cover Details"`` → ``"cover-details"``."""
+    return "-".join(style.lower().split())
+
+
+# -- inline ---------------------------------------------------------------
+
+
+@dataclass
+class Text:
+    text: str
+
+
+@dataclass
+class Emphasis:
+    children: list[Inline] = field(default_factory=list)
+
+
+@dataclass
+class Strong:
+    children: list[Inline] = field(default_factory=list)
+
+
+@dataclass
+class Link:
+    href: str
+    children: list[Inline] = field(default_factory=list)
+
+
+@dataclass
+class LineBreak:
+    pass
+
+
+@dataclass
+class FootnoteRef:
+    """A footnote, placed where its mark goes; writers number them in order."""
+
+    body: list[Block] = field(default_factory=list)
+
+
+Inline: TypeAlias = Text | Emphasis | Strong | Link | LineBreak | FootnoteRef
+
+
+# -- blocks ---------------------------------------------------------------
+
+
+@dataclass
+class Paragraph:
+    children: list[Inline] = field(default_factory=list)
+    style: str = "Normal"
+
+
+@dataclass
+class Heading:
+    """A numbered-outline heading; ``level`` 1 to 3 (Word's Heading 1–3)."""
+
+    level: int
+    children: list[Inline] = field(default_factory=list)
+    # Headings with ``in_toc=False`` (e.g. the cover) stay out of the contents.
+    in_toc: bool = True
+
+
+@dataclass
+class ListItem:
+    children: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class ListBlock:
+    ordered: bool
+    items: list[ListItem] = field(default_factory=list)
+    # First number of an ordered list: recommendations run in one sequence
+    # through several groups, so a group may start at 5.
+    start: int = 1
+
+
+@dataclass
+class Quote:
+    """A quotation (Word's Quote style), optionally followed by who said it."""
+
+    children: list[Block] = field(default_factory=list)
+    attribution: list[Inline] = field(default_factory=list)
+
+
+@dataclass
+class TableCell:
+    children: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class TableRow:
+    cells: list[TableCell] = field(default_factory=list)
+    # Header rows repeat at the top of every page the table spans.
+    header: bool = False
+
+
+@dataclass
+class Table:
+    rows: list[TableRow] = field(default_factory=list)
+    # Relative column widths (any positive numbers); empty means equal.
+    widths: list[float] = field(default_factory=list)
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+@dataclass
+class TableOfContents:
+    """The contents, built by writers from the document's headings."""
+
+    title: str = "Contents"
+
+
+@dataclass
+class Image:
+    data: bytes
+    content_type: str  # "image/png", "image/jpeg", "image/svg+xml"
+    alt: str = ""
+    width_mm: float | None = None
+
+
+Block: TypeAlias = (
+    Paragraph | Heading | ListBlock | Quote | Table | PageBreak | TableOfContents | Image
+)
+
+
+# -- the document ------------------------------------------------------------
+
+
+@dataclass
+class Metadata:
+    """What the files say about themselves (DOCX core properties, PDF info)."""
+
+    title: str = ""
+    subject: str = ""
+    authors: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    language: str = "en"
+    draft: bool = True
+    reference: str = ""
+    created: date | None = None
+    # Template the document was composed with, so that a reviewed DOCX is
+    # published with the same print CSS and fixed text.
+    template: str = "meeting-report"
+
+
+@dataclass
+class PageFurniture:
+    """Running text outside the body: translated once, placed by each writer."""
+
+    header: str = ""  # running header (the short title)
+    footer: str = ""  # left of the page number (the reference)
+    page_label: str = "Page {page} of {pages}"  # {page} and {pages} are filled by the writer
+    draft_label: str = "DRAFT"
+
+
+@dataclass
+class Document:
+    children: list[Block] = field(default_factory=list)
+    metadata: Metadata = field(default_factory=Metadata)
+    furniture: PageFurniture = field(default_factory=PageFurniture)
+
+
+def plain_text(nodes: list[Inline] | list[Block]) -> str:
+    """The words of some nodes, without footnotes: for titles, bookmarks, TOC."""
+    parts: list[str] = []
+
+    def visit(node: object) -> None:
+        if isinstance(node, Text):
+            parts.append(node.text)
+        elif isinstance(node, LineBreak):
+            parts.append(" ")
+        elif isinstance(node, FootnoteRef):
+            return
+        elif isinstance(node, ListBlock):
+            for item in node.items:
+                visit(item)
+        elif isinstance(node, Table):
+            for row in node.rows:
+                for cell in row.cells:
+                    visit(cell)
+        elif hasattr(node, "children"):
+            for child in node.children:
+                visit(child)
+
+    for node in nodes:
+        visit(node)
+    return "".join(parts)

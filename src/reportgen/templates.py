@@ -1,0 +1,187 @@
+"""Finding report templates and reading their theme (the house style)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import TemplateError
+
+DEFAULT_TEMPLATE = "meeting-report"
+COMPOSITION_FILE = "report.xml.j2"
+THEME_FILE = "theme.yaml"
+CSS_FILE = "print.css"
+LOCALE_DIR = "locale"
+SOURCE_LANGUAGE = "en"  # the language the template's fixed text is written in
+
+
+def templates_root() -> Path:
+    """The ``templates/`` folder: ``$REPORTGEN_TEMPLATES``, the working tree's, or the project's."""
+    env = os.environ.get("REPORTGEN_TEMPLATES")
+    if env:
+        return Path(env)
+    cwd = Path.cwd() / "templates"
+    if (cwd / DEFAULT_TEMPLATE / COMPOSITION_FILE).is_file():
+        return cwd
+    # An installed or editable package: templates/ sits beside src/.
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Fonts, colours, sizes and margins shared by the DOCX styles and the print CSS."""
+
+    body_font: str = "Noto Serif"
+    heading_font: str = "Noto Sans"
+    fallback_fonts: tuple[str, ...] = ("Noto Sans Georgian", "DejaVu Sans")
+    sizes: dict[str, float] = field(default_factory=dict)  # points
+    colors: dict[str, str] = field(default_factory=dict)  # "#rrggbb"
+    margins: dict[str, float] = field(default_factory=dict)  # millimetres
+    line_spacing: float = 1.25
+    logo: Path | None = None
+
+    def size(self, name: str) -> float:
+        return float(self.sizes.get(name, _DEFAULT_SIZES[name]))
+
+    def color(self, name: str) -> str:
+        return str(self.colors.get(name, _DEFAULT_COLORS[name]))
+
+    def margin(self, name: str) -> float:
+        return float(self.margins.get(name, _DEFAULT_MARGINS[name]))
+
+    def css_variables(self) -> str:
+        """The theme as CSS custom properties, prepended to the template's print CSS."""
+        fonts_body = ", ".join(_quoted([self.body_font, *self.fallback_fonts]))
+        fonts_head = ", ".join(_quoted([self.heading_font, *self.fallback_fonts]))
+        lines = [
+            f"  --font-body: {fonts_body};",
+            f"  --font-headings: {fonts_head};",
+            f"  --line-spacing: {self.line_spacing};",
+        ]
+        lines += [f"  --size-{k}: {self.size(k)}pt;" for k in _DEFAULT_SIZES]
+        lines += [f"  --color-{k.replace('_', '-')}: {self.color(k)};" for k in _DEFAULT_COLORS]
+        lines += [f"  --margin-{k}: {self.margin(k)}mm;" for k in _DEFAULT_MARGINS]
+        return ":root {\n" + "\n".join(lines) + "\n}\n"
+
+
+_DEFAULT_SIZES = {
+    "body": 10.5,
+    "small": 8.5,
+    "title": 26.0,
+    "subtitle": 15.0,
+    "heading1": 16.0,
+    "heading2": 13.0,
+    "heading3": 11.0,
+}
+_DEFAULT_COLORS = {
+    "text": "#1d1d1b",
+    "accent": "#00558c",
+    "muted": "#5c6670",
+    "draft": "#b3261e",
+    "table_header": "#e6eef5",
+}
+_DEFAULT_MARGINS = {"top": 25.0, "bottom": 25.0, "left": 25.0, "right": 22.0}
+
+
+def _quoted(names: list[str]) -> list[str]:
+    return ['"' + n.replace('"', "") + '"' for n in names]
+
+
+@dataclass(frozen=True)
+class Template:
+    """A template folder: composition, theme, print CSS and translations."""
+
+    name: str
+    folder: Path
+    description: str
+    theme: Theme
+
+    @property
+    def composition(self) -> Path:
+        return self.folder / COMPOSITION_FILE
+
+    @property
+    def css(self) -> Path:
+        return self.folder / CSS_FILE
+
+    def languages(self) -> list[str]:
+        """The source language plus every language with a catalog."""
+        found = {SOURCE_LANGUAGE}
+        locale = self.folder / LOCALE_DIR
+        if locale.is_dir():
+            found |= {p.parent.parent.name for p in locale.glob("*/LC_MESSAGES/messages.po")}
+        return sorted(found)
+
+
+def available_templates(root: Path | None = None) -> list[str]:
+    root = root or templates_root()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / COMPOSITION_FILE).is_file())
+
+
+def find_template(name_or_path: str = DEFAULT_TEMPLATE, *, base: Path | None = None) -> Template:
+    """The template named ``name_or_path`` under ``templates/``, or at that path.
+
+    A relative path is taken from ``base`` (the input file's folder) first.
+    """
+    candidates: list[Path] = []
+    if "/" in name_or_path or os.sep in name_or_path or name_or_path.startswith("."):
+        path = Path(name_or_path).expanduser()
+        if not path.is_absolute() and base is not None:
+            candidates.append(base / path)
+        candidates.append(path)
+    else:
+        candidates.append(templates_root() / name_or_path)
+    for folder in candidates:
+        if (folder / COMPOSITION_FILE).is_file():
+            return load_template(folder)
+    known = ", ".join(available_templates()) or "none"
+    raise TemplateError(
+        f"template {name_or_path!r} not found (a template is a folder holding {COMPOSITION_FILE})",
+        hint=f"templates available: {known}",
+    )
+
+
+def load_template(folder: Path) -> Template:
+    folder = folder.resolve()
+    raw = _read_theme(folder / THEME_FILE)
+    fonts = raw.get("fonts") or {}
+    page = raw.get("page") or {}
+    logo_name = raw.get("logo") or ""
+    logo = (folder / logo_name).resolve() if logo_name else None
+    if logo is not None and (not logo.is_file() or folder not in logo.parents):
+        raise TemplateError(f"{folder / THEME_FILE}: logo: {logo_name!r} is not a file in the template folder")
+    theme = Theme(
+        body_font=str(fonts.get("body", Theme.body_font)),
+        heading_font=str(fonts.get("headings", Theme.heading_font)),
+        fallback_fonts=tuple(str(f) for f in fonts.get("fallback", Theme.fallback_fonts)),
+        sizes={str(k): float(v) for k, v in (raw.get("sizes") or {}).items()},
+        colors={str(k): str(v) for k, v in (raw.get("colors") or {}).items()},
+        margins={str(k).removeprefix("margin_"): float(v) for k, v in page.items()},
+        line_spacing=float(raw.get("line_spacing", Theme.line_spacing)),
+        logo=logo,
+    )
+    return Template(
+        name=folder.name,
+        folder=folder,
+        description=str(raw.get("description", "")).strip(),
+        theme=theme,
+    )
+
+
+def _read_theme(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise TemplateError(f"{path}: not a readable theme file: {error}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise TemplateError(f"{path}: a theme file is a mapping of settings")
+    return data
