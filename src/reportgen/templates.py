@@ -90,25 +90,49 @@ def _quoted(names: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Template:
-    """A template folder: composition, theme, print CSS and translations."""
+    """A template folder: composition, theme, print CSS and translations.
+
+    A template may extend another (``extends:`` in its theme file): it then
+    needs only its own theme and logo, and takes the composition, print CSS
+    and catalogs it lacks from the one it extends.
+    """
 
     name: str
     folder: Path
     description: str
     theme: Theme
+    # This folder first, then the folders of the templates it extends.
+    folders: tuple[Path, ...] = ()
+
+    def _first(self, relative: str) -> Path:
+        for folder in self.folders or (self.folder,):
+            if (folder / relative).exists():
+                return folder / relative
+        return self.folder / relative
 
     @property
     def composition(self) -> Path:
-        return self.folder / COMPOSITION_FILE
+        return self._first(COMPOSITION_FILE)
 
     @property
     def css(self) -> Path:
-        return self.folder / CSS_FILE
+        return self._first(CSS_FILE)
+
+    @property
+    def css_files(self) -> list[Path]:
+        """Print CSS from the most basic template to this one, so later rules win."""
+        return [f / CSS_FILE for f in reversed(self.folders or (self.folder,))
+                if (f / CSS_FILE).is_file()]
+
+    @property
+    def locale_folder(self) -> Path:
+        """The folder whose ``locale/`` holds this template's catalogs."""
+        return self._first(LOCALE_DIR).parent
 
     def languages(self) -> list[str]:
         """The source language plus every language with a catalog."""
         found = {SOURCE_LANGUAGE}
-        locale = self.folder / LOCALE_DIR
+        locale = self.locale_folder / LOCALE_DIR
         if locale.is_dir():
             found |= {p.parent.parent.name for p in locale.glob("*/LC_MESSAGES/messages.po")}
         return sorted(found)
@@ -118,7 +142,8 @@ def available_templates(root: Path | None = None) -> list[str]:
     root = root or templates_root()
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if (p / COMPOSITION_FILE).is_file())
+    return sorted(p.name for p in root.iterdir()
+                  if (p / COMPOSITION_FILE).is_file() or (p / THEME_FILE).is_file())
 
 
 def find_template(name_or_path: str = DEFAULT_TEMPLATE, *, base: Path | None = None) -> Template:
@@ -135,39 +160,62 @@ def find_template(name_or_path: str = DEFAULT_TEMPLATE, *, base: Path | None = N
     else:
         candidates.append(templates_root() / name_or_path)
     for folder in candidates:
-        if (folder / COMPOSITION_FILE).is_file():
+        if (folder / COMPOSITION_FILE).is_file() or (folder / THEME_FILE).is_file():
             return load_template(folder)
     known = ", ".join(available_templates()) or "none"
     raise TemplateError(
-        f"template {name_or_path!r} not found (a template is a folder holding {COMPOSITION_FILE})",
+        f"template {name_or_path!r} not found (a template is a folder holding "
+        f"{COMPOSITION_FILE}, or a {THEME_FILE} that extends another template)",
         hint=f"templates available: {known}",
     )
 
 
-def load_template(folder: Path) -> Template:
+MAX_EXTENDS_DEPTH = 8
+
+
+def load_template(folder: Path, _depth: int = 0) -> Template:
     folder = folder.resolve()
     raw = _read_theme(folder / THEME_FILE)
+    parent: Template | None = None
+    if raw.get("extends"):
+        if _depth >= MAX_EXTENDS_DEPTH:
+            raise TemplateError(f"{folder / THEME_FILE}: extends: templates extend each other "
+                                "in a loop, or too deeply")
+        base = find_template(str(raw["extends"]))
+        parent = load_template(base.folder, _depth + 1)
+    inherited = parent.theme if parent else Theme()
     fonts = raw.get("fonts") or {}
     page = raw.get("page") or {}
-    logo_name = raw.get("logo") or ""
-    logo = (folder / logo_name).resolve() if logo_name else None
-    if logo is not None and (not logo.is_file() or folder not in logo.parents):
-        raise TemplateError(f"{folder / THEME_FILE}: logo: {logo_name!r} is not a file in the template folder")
+    logo_name = raw.get("logo")
+    if logo_name is None:
+        logo = inherited.logo
+    elif logo_name:
+        logo = (folder / logo_name).resolve()
+        if not logo.is_file() or folder not in logo.parents:
+            raise TemplateError(
+                f"{folder / THEME_FILE}: logo: {logo_name!r} is not a file in the template folder")
+    else:
+        logo = None
     theme = Theme(
-        body_font=str(fonts.get("body", Theme.body_font)),
-        heading_font=str(fonts.get("headings", Theme.heading_font)),
-        fallback_fonts=tuple(str(f) for f in fonts.get("fallback", Theme.fallback_fonts)),
-        sizes={str(k): float(v) for k, v in (raw.get("sizes") or {}).items()},
-        colors={str(k): str(v) for k, v in (raw.get("colors") or {}).items()},
-        margins={str(k).removeprefix("margin_"): float(v) for k, v in page.items()},
-        line_spacing=float(raw.get("line_spacing", Theme.line_spacing)),
+        body_font=str(fonts.get("body", inherited.body_font)),
+        heading_font=str(fonts.get("headings", inherited.heading_font)),
+        fallback_fonts=tuple(str(f) for f in fonts.get("fallback", inherited.fallback_fonts)),
+        sizes={**inherited.sizes,
+               **{str(k): float(v) for k, v in (raw.get("sizes") or {}).items()}},
+        colors={**inherited.colors,
+                **{str(k): str(v) for k, v in (raw.get("colors") or {}).items()}},
+        margins={**inherited.margins,
+                 **{str(k).removeprefix("margin_"): float(v) for k, v in page.items()}},
+        line_spacing=float(raw.get("line_spacing", inherited.line_spacing)),
         logo=logo,
     )
+    description = str(raw.get("description", "") or (parent.description if parent else ""))
     return Template(
         name=folder.name,
         folder=folder,
-        description=str(raw.get("description", "")).strip(),
+        description=description.strip(),
         theme=theme,
+        folders=(folder, *(parent.folders if parent else ())),
     )
 
 

@@ -18,7 +18,7 @@ def compose(workshop: Workshop, template: Template) -> Document:
     language = Language(workshop.report.language)
     env = make_environment(template, language)
     xml = render(env, template, template_context(workshop, template))
-    document = vocabulary.parse(xml, template_folder=template.folder,
+    document = vocabulary.parse(xml, template_folders=template.folders or (template.folder,),
                                 where=str(template.composition))
     report = workshop.report
     document.metadata = Metadata(
@@ -40,7 +40,8 @@ def template_context(workshop: Workshop, template: Template) -> dict[str, object
     logo = template.theme.logo
     return {
         "has_logo": logo is not None,
-        "logo": logo.relative_to(template.folder).as_posix() if logo else "",
+        "logo": next((logo.relative_to(f).as_posix() for f in template.folders
+                      if f in logo.parents), "") if logo else "",
         "agenda_days": agenda_days(workshop),
         "workshop": workshop,
         "report": workshop.report,

@@ -11,8 +11,10 @@ from types import TracebackType
 from jinja2 import (
     FileSystemLoader,
     StrictUndefined,
-    TemplateError as JinjaTemplateError,
     TemplateSyntaxError,
+)
+from jinja2 import (
+    TemplateError as JinjaTemplateError,
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
@@ -32,7 +34,7 @@ def make_environment(template: Template, language: Language) -> ImmutableSandbox
     reaches the vocabulary parser, so input text can never become markup.
     """
     env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(str(template.folder)),
+        loader=FileSystemLoader([str(f) for f in template.folders or (template.folder,)]),
         autoescape=True,
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -44,7 +46,7 @@ def make_environment(template: Template, language: Language) -> ImmutableSandbox
     from ..language import translations_for
 
     env.install_gettext_translations(  # type: ignore[attr-defined]
-        translations_for(template.folder, language.code), newstyle=True
+        translations_for(template.locale_folder, language.code), newstyle=True
     )
     quotes = tuple(language.smartquotes)
 

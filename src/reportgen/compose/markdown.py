@@ -5,7 +5,7 @@ characters typed (markdown-it with ``html`` off), every character is
 XML-escaped, and only the vocabulary's own elements are produced:
 paragraphs, ``em``, ``strong``, ``a``, ``br``, ``note`` (footnotes), lists
 and quotes.  Headings, code and images inside a text field have no place in a
-report's structure, so they become ordinary text.
+report's structure, so they become ordinary text (an image, its alt text).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ def _parser(quotes: tuple[str, str, str, str]) -> MarkdownIt:
     # "(c)" and friends alone, a rapporteur may mean them literally.
     md.enable(["smartquotes", "replacements"])
     md.use(footnote_plugin)
-    md.disable(["image"])  # a text field fetches nothing
     return md
 
 
@@ -111,9 +110,7 @@ class _Writer:
         out: list[str] = []
         for child in children:
             kind = child.type
-            if kind == "text":
-                out.append(escape(child.content))
-            elif kind in ("code_inline", "html_inline"):
+            if kind == "text" or kind in ("code_inline", "html_inline"):
                 out.append(escape(child.content))
             elif kind == "softbreak":
                 out.append(" ")
@@ -136,6 +133,9 @@ class _Writer:
                 note = self.notes.get(child.meta["id"], [])
                 body = [t for t in note if t.type != "footnote_anchor"]
                 out.append("<note>" + self.blocks(body) + "</note>")
+            elif kind == "image":
+                # A text field fetches nothing: an image is shown as its alt text.
+                out.append(escape(child.content))
             elif kind == "footnote_anchor":
                 continue
         return "".join(out)

@@ -32,7 +32,7 @@ _IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"
                 ".svg": "image/svg+xml"}
 
 
-def parse(xml: str, *, template_folder: Path, where: str) -> d.Document:
+def parse(xml: str, *, template_folders: tuple[Path, ...], where: str) -> d.Document:
     """The composed XML as a Document (metadata is filled in by the caller)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=True, remove_comments=True)
@@ -45,14 +45,17 @@ def parse(xml: str, *, template_folder: Path, where: str) -> d.Document:
             f"(output line {line}: {error.msg})",
             hint="check that the template closes every element it opens",
         ) from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise TemplateError(f"{where}: the template's output declares a DOCTYPE; "
+                            "the report vocabulary has none")
     if root.tag != "document":
         raise TemplateError(f"{where}: the template's output must be one <document> element")
-    return _Reader(template_folder, where).document(root)
+    return _Reader(template_folders, where).document(root)
 
 
 class _Reader:
-    def __init__(self, folder: Path, where: str) -> None:
-        self.folder = folder.resolve()
+    def __init__(self, folders: tuple[Path, ...], where: str) -> None:
+        self.folders = tuple(f.resolve() for f in folders)
         self.where = where
 
     def fail(self, element: etree._Element, message: str) -> TemplateError:
@@ -158,9 +161,12 @@ class _Reader:
 
     def image(self, el: etree._Element) -> d.Image:
         src = el.get("src", "")
-        path = (self.folder / src).resolve()
         # Only the template's own files: a template is not a way to read others.
-        if self.folder not in path.parents or not path.is_file():
+        for folder in self.folders:
+            path = (folder / src).resolve()
+            if folder in path.parents and path.is_file():
+                break
+        else:
             raise self.fail(el, f"image {src!r} is not a file in the template folder")
         content_type = _IMAGE_TYPES.get(path.suffix.lower())
         if content_type is None:

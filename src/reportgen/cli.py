@@ -1,0 +1,295 @@
+"""The ``reportgen`` command line: a thin layer over the pipeline.
+
+Library errors become messages here and only here; heavy libraries
+(WeasyPrint, python-docx) are imported by the commands that need them, so
+``--help``, ``validate``, ``schema`` and ``new`` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import EXIT_BUG, ReportgenError, UsageError
+
+
+def _edge(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn reportgen's errors into messages and exit codes (errors.py holds the table)."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except ReportgenError as error:
+            for line in error.lines():
+                click.echo(line, err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted; outputs already in place were left untouched", err=True)
+            sys.exit(130)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception:
+            traceback.print_exc()
+            click.echo(
+                "This is a bug in reportgen, not a problem with your files. Please report it "
+                "with the lines above and, if you can, the input that caused it.",
+                err=True,
+            )
+            sys.exit(EXIT_BUG)
+
+    return wrapper
+
+
+def expand_inputs(inputs: tuple[str, ...]) -> list[Path]:
+    """Files as given, and every ``*.yaml`` in a folder (sorted)."""
+    paths: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir()
+                           if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not found:
+                raise UsageError(f"{path}: no *.yaml input in this folder")
+            paths.extend(found)
+        else:
+            paths.append(path)
+    stems: dict[str, Path] = {}
+    for path in paths:
+        if path.stem in stems and stems[path.stem] != path:
+            raise UsageError(
+                f"{path}: writes the same outputs as {stems[path.stem]} ({path.stem}.docx); "
+                "rename one of them or generate them into different --output-dir folders"
+            )
+        stems[path.stem] = path
+    return paths
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="reportgen")
+def cli() -> None:
+    """Draft the follow-up report of an expert meeting.
+
+    Write the facts of the meeting in one YAML file, then:
+
+    \b
+      reportgen new inputs/my-workshop.yaml      start from a commented example
+      reportgen validate inputs/my-workshop.yaml check it
+      reportgen generate inputs/my-workshop.yaml write outputs/my-workshop.docx and .pdf
+      reportgen publish reviewed.docx            the PDF to publish, after review
+    """
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("--output-dir", "-o", default="outputs", show_default=True, type=click.Path(),
+              help="Folder the DOCX and PDF are written to.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["docx", "pdf"]),
+              help="Write only this format (repeat for both; default both).")
+@click.option("--force", is_flag=True,
+              help="Replace a DOCX edited since it was generated, keeping the edited file "
+                   "as <name>.edited-<date>-<time>.docx.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Reports rendered at once (default: one per core).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
+@click.option("--timings", is_flag=True, help="Print the time of each phase on stderr.")
+@_edge
+def generate(inputs: tuple[str, ...], output_dir: str, formats: tuple[str, ...], force: bool,
+             jobs: int | None, as_json: bool, timings: bool) -> None:
+    """Validate each INPUT and write OUTDIR/<stem>.docx and OUTDIR/<stem>.pdf.
+
+    INPUT is a YAML file, or a folder: every *.yaml in it.  Several inputs
+    are rendered in parallel; one bad input does not stop the others.
+
+    \b
+    Example:
+      reportgen generate inputs/tbilisi-2018-migrant-integration.yaml
+      reportgen generate inputs/ --output-dir season-2019 --format pdf
+    """
+    from .batch import run_batch
+
+    paths = expand_inputs(inputs)
+    results = run_batch(paths, Path(output_dir), formats=tuple(formats) or ("docx", "pdf"),
+                        force=force, jobs=jobs, progress=not as_json and sys.stderr.isatty())
+    failed = 0
+    for result in results:
+        if result.error_lines:
+            failed += 1
+            for line in result.error_lines:
+                click.echo(line, err=True)
+        else:
+            for warning in result.warnings:
+                click.echo(f"{result.source}: warning: {warning}", err=True)
+            for backup in result.backups:
+                click.echo(f"{result.source}: kept the edited DOCX as {backup}", err=True)
+            if not as_json:
+                for path in result.written:
+                    click.echo(str(path))
+        if timings and result.timings:
+            click.echo(f"{result.source}: " + " ".join(
+                f"{k}={v:.3f}s" for k, v in result.timings.items()), err=True)
+    if len(results) > 1:
+        click.echo(f"{len(results) - failed} of {len(results)} reports written"
+                   + (f", {failed} failed" if failed else ""), err=True)
+    if as_json:
+        click.echo(json.dumps({"results": [r.as_json() for r in results]}, indent=2,
+                              ensure_ascii=False))
+    if failed:
+        sys.exit(max(r.exit_code for r in results))
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the errors as JSON on stdout.")
+@_edge
+def validate(inputs: tuple[str, ...], as_json: bool) -> None:
+    """Check each INPUT without writing anything.
+
+    Prints every error as FILE:LINE: field.path: message; exits 1 if any.
+
+    \b
+    Example:
+      reportgen validate inputs/tbilisi-2018-migrant-integration.yaml
+    """
+    from .source import validate_file
+
+    problems = []
+    for path in expand_inputs(inputs):
+        problems.extend(validate_file(path))
+    if as_json:
+        click.echo(json.dumps({"errors": [
+            {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+            for p in problems]}, indent=2, ensure_ascii=False))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("reviewed", type=click.Path())
+@click.option("--output", "-o", type=click.Path(), default=None,
+              help="Where to write the PDF (default: beside the DOCX, same name).")
+@click.option("--accept-changes", is_flag=True,
+              help="Publish with tracked changes accepted (insertions kept, deletions "
+                   "dropped) and comments left out.")
+@click.option("--draft", is_flag=True, help="Keep the DRAFT mark (a PDF for a review round).")
+@click.option("--timings", is_flag=True, help="Print the time of each phase on stderr.")
+@_edge
+def publish(reviewed: str, output: str | None, accept_changes: bool, draft: bool,
+            timings: bool) -> None:
+    """Render the PDF to publish from a DOCX that reviewers edited.
+
+    Refuses a DOCX that still holds tracked changes or comments, listing
+    each, unless --accept-changes.
+
+    \b
+    Example:
+      reportgen publish outputs/tbilisi-2018-migrant-integration.docx
+      reportgen publish reviewed.docx --accept-changes --output site/report.pdf
+    """
+    from .pipeline import publish as publish_docx
+
+    outcome = publish_docx(reviewed, output, accept_changes=accept_changes, draft=draft)
+    for warning in outcome.warnings:
+        click.echo(f"{reviewed}: warning: {warning}", err=True)
+    if timings:
+        click.echo(f"{reviewed}: {outcome.timings}", err=True)
+    for path in outcome.written:
+        click.echo(str(path))
+
+
+@cli.command()
+@click.argument("path", type=click.Path())
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@_edge
+def new(path: str, force: bool) -> None:
+    """Write a commented starter input to PATH; it validates as it stands.
+
+    \b
+    Example:
+      reportgen new inputs/my-workshop.yaml
+    """
+    from .starter import write_starter
+
+    write_starter(Path(path), force=force)
+    click.echo(path)
+
+
+@cli.command()
+@click.option("--output", "-o", type=click.Path(), default=None,
+              help="Write the schema to this file instead of stdout.")
+@_edge
+def schema(output: str | None) -> None:
+    """Print the JSON Schema of the input format (for editors' YAML support).
+
+    \b
+    Example:
+      reportgen schema > reportgen.schema.json
+    """
+    from .source import json_schema
+
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output:
+        from .files import write_atomically
+
+        write_atomically(Path(output), text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@_edge
+def templates(as_json: bool) -> None:
+    """List the templates found, with their languages.
+
+    \b
+    Example:
+      reportgen templates
+    """
+    from .templates import available_templates, find_template, templates_root
+
+    found = [find_template(name) for name in available_templates()]
+    if as_json:
+        click.echo(json.dumps([{"name": t.name, "folder": str(t.folder), "languages": t.languages(),
+                                "description": t.description} for t in found], indent=2,
+                              ensure_ascii=False))
+        return
+    if not found:
+        click.echo(f"no templates in {templates_root()}", err=True)
+    for template in found:
+        click.echo(f"{template.name}  [{', '.join(template.languages())}]")
+        if template.description:
+            click.echo(f"    {template.description}")
+
+
+@cli.command()
+@click.argument("input_file", metavar="INPUT", type=click.Path())
+@click.option("--output-dir", "-o", default="outputs", show_default=True, type=click.Path())
+@click.option("--format", "formats", multiple=True, type=click.Choice(["docx", "pdf"]))
+@click.option("--force", is_flag=True, help="As for generate.")
+@_edge
+def watch(input_file: str, output_dir: str, formats: tuple[str, ...], force: bool) -> None:
+    """Regenerate whenever INPUT or its template changes (Ctrl-C to stop).
+
+    \b
+    Example:
+      reportgen watch inputs/tbilisi-2018-migrant-integration.yaml
+    """
+    from .watching import watch_and_generate
+
+    watch_and_generate(Path(input_file), Path(output_dir),
+                       formats=tuple(formats) or ("docx", "pdf"), force=force,
+                       echo=lambda line: click.echo(line, err=True))
+
+
+def main() -> None:
+    cli(prog_name="reportgen")

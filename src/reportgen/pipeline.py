@@ -1,0 +1,177 @@
+"""The pipeline end to end: input → DOCX → PDF, and reviewed DOCX → published PDF.
+
+Both ``generate`` and ``publish`` reach the PDF through ``docx_to_pdf``
+(DESIGN.md, invariant 1): the PDF always shows what the DOCX says.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ReportgenError, TemplateError
+from .results import Message, Warnings
+from .templates import DEFAULT_TEMPLATE, Template, find_template
+
+FORMATS = ("docx", "pdf")
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each phase: load, compose, docx, read, layout, write."""
+
+    phases: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases[name] = self.phases.get(name, 0.0) + time.perf_counter() - start
+
+    def __str__(self) -> str:
+        return " ".join(f"{k}={v:.3f}s" for k, v in self.phases.items())
+
+
+@dataclass
+class Outcome:
+    """What one run wrote, and what it noticed on the way."""
+
+    source: Path
+    written: list[Path] = field(default_factory=list)
+    backups: list[Path] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
+
+
+def generate(
+    source: Path | str,
+    output_dir: Path | str = "outputs",
+    *,
+    formats: tuple[str, ...] = FORMATS,
+    force: bool = False,
+) -> Outcome:
+    """Validate ``source`` and write ``<stem>.docx`` and/or ``<stem>.pdf`` into ``output_dir``.
+
+    Nothing is written unless everything succeeded; an edited DOCX is not
+    replaced unless ``force`` (and then it is kept as a backup first).
+    """
+    from . import files
+    from .compose import compose
+    from .source import load_workshop
+    from .word.writer import write_docx
+
+    source = Path(source)
+    output_dir = Path(output_dir)
+    outcome = Outcome(source)
+    timings = outcome.timings
+    warnings = Warnings()
+
+    with timings.phase("load"):
+        workshop = load_workshop(source)
+        template = find_template(workshop.report.template, base=source.parent)
+        check_language(template, workshop.report.language, where=str(source))
+    with timings.phase("compose"):
+        document = compose(workshop, template)
+    with timings.phase("docx"):
+        docx = write_docx(document, template)
+    pdf = docx_to_pdf(docx, warnings, timings, template=template) if "pdf" in formats else None
+
+    stem = source.stem
+    with timings.phase("write"), files.output_lock(output_dir, stem):
+        docx_path = output_dir / f"{stem}.docx"
+        if "docx" in formats:
+            backup = files.guard_edited_docx(docx_path, force=force)
+            if backup:
+                outcome.backups.append(backup)
+            files.write_atomically(docx_path, docx)
+            outcome.written.append(docx_path)
+        if pdf is not None:
+            pdf_path = output_dir / f"{stem}.pdf"
+            files.write_atomically(pdf_path, pdf)
+            outcome.written.append(pdf_path)
+    outcome.warnings = warnings.messages
+    return outcome
+
+
+def publish(
+    reviewed: Path | str,
+    output: Path | str | None = None,
+    *,
+    accept_changes: bool = False,
+    draft: bool = False,
+) -> Outcome:
+    """Render the published PDF from a DOCX that reviewers edited.
+
+    Refuses a DOCX that still holds tracked changes or comments, unless
+    ``accept_changes``; the PDF has no DRAFT mark unless ``draft``.
+    """
+    from . import files
+    from .word import review, safety
+
+    reviewed = Path(reviewed)
+    output = Path(output) if output else reviewed.with_suffix(".pdf")
+    outcome = Outcome(reviewed)
+    warnings = Warnings()
+    timings = outcome.timings
+    with timings.phase("load"):
+        data = safety.read_docx_file(reviewed)
+        data = review.resolve_review_marks(data, accept=accept_changes, where=str(reviewed))
+    pdf = docx_to_pdf(data, warnings, timings, draft=draft)
+    with timings.phase("write"):
+        files.write_atomically(output, pdf)
+    outcome.written.append(output)
+    outcome.warnings = warnings.messages
+    return outcome
+
+
+def docx_to_pdf(
+    docx: bytes,
+    warnings: Warnings,
+    timings: Timings,
+    *,
+    template: Template | None = None,
+    draft: bool | None = None,
+) -> bytes:
+    """The one DOCX → PDF path: read the DOCX back, write HTML, typeset it.
+
+    ``template`` defaults to the one recorded in the DOCX; ``draft`` to the
+    DOCX's own status.
+    """
+    from .pdf.html import write_html
+    from .pdf.render import render_pdf
+    from .word.reader import read_docx
+
+    with timings.phase("read"):
+        document = read_docx(docx, warnings)
+        if template is None:
+            template = _recorded_template(document.metadata.template, warnings)
+        html = write_html(document, template,
+                          draft=document.metadata.draft if draft is None else draft)
+    with timings.phase("layout"):
+        pdf = render_pdf(html, template, warnings=warnings, timings=timings)
+    return pdf
+
+
+def _recorded_template(name: str, warnings: Warnings) -> Template:
+    try:
+        return find_template(name or DEFAULT_TEMPLATE)
+    except TemplateError:
+        if not name or name == DEFAULT_TEMPLATE:
+            raise
+        warnings.warn(f"template {name!r} recorded in the DOCX was not found; "
+                      f"using {DEFAULT_TEMPLATE!r}")
+        return find_template(DEFAULT_TEMPLATE)
+
+
+def check_language(template: Template, language: str, *, where: str) -> None:
+    languages = template.languages()
+    if language not in languages:
+        raise ReportgenError(
+            f"{where}: report.language: template {template.name!r} has no translation "
+            f"for {language!r} (languages: {', '.join(languages)})"
+        )

@@ -1,0 +1,69 @@
+"""``reportgen watch``: regenerate whenever the input or its template changes."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .errors import ReportgenError
+
+
+def watched_paths(source: Path) -> list[Path]:
+    """The input file and the folder of the template it names (if it can be found)."""
+    paths = [source.resolve()]
+    try:
+        from .source import load_workshop
+        from .templates import find_template
+
+        workshop = load_workshop(source)
+        paths.append(find_template(workshop.report.template, base=source.parent).folder)
+    except ReportgenError:
+        from .templates import DEFAULT_TEMPLATE, find_template
+
+        with contextlib.suppress(ReportgenError):
+            paths.append(find_template(DEFAULT_TEMPLATE).folder)
+    return paths
+
+
+def run_once(source: Path, output_dir: Path, formats: tuple[str, ...], force: bool) -> str:
+    """Generate once; one status line, whatever happened."""
+    from .batch import generate_one
+
+    started = time.perf_counter()
+    result = generate_one(source, output_dir, formats, force)
+    seconds = time.perf_counter() - started
+    stamp = time.strftime("%H:%M:%S")
+    if result.error_lines:
+        return f"[{stamp}] {source}: failed\n" + "\n".join(result.error_lines)
+    warnings = f", {len(result.warnings)} warning(s)" if result.warnings else ""
+    return f"[{stamp}] {source}: wrote {', '.join(result.written)} in {seconds:.1f} s{warnings}"
+
+
+def watch_and_generate(source: Path, output_dir: Path, *, formats: tuple[str, ...],
+                       force: bool, echo: Callable[[str], None],
+                       changes: Iterable[object] | None = None) -> None:
+    """Generate now, then again after every change, until interrupted.
+
+    Errors are shown and the watch goes on: the next save may fix them.
+    ``changes`` replaces the file watcher (each item is one batch of changes).
+    """
+    echo(run_once(source, output_dir, formats, force))
+    if changes is None:
+        from watchfiles import watch
+
+        paths = watched_paths(source)
+        echo(f"watching {', '.join(str(p) for p in paths)} (Ctrl-C to stop)")
+        # The input's folder is watched, not the file: editors save by
+        # replacing the file, which a watch on the file itself would lose.
+        folders = {p if p.is_dir() else p.parent for p in paths}
+        relevant = set(paths)
+
+        def interesting(_change: object, path: str) -> bool:
+            resolved = Path(path).resolve()
+            return any(resolved == p or p in resolved.parents for p in relevant)
+
+        changes = watch(*folders, watch_filter=interesting, debounce=300)
+    for _batch in changes:
+        echo(run_once(source, output_dir, formats, force))
