@@ -63,8 +63,10 @@ def make_environment(template: Template, language: Language) -> ImmutableSandbox
     def quoted(text: object) -> Markup:
         return Markup(language.quoted(str(escape(text))))  # noqa: S704
 
-    def words(n: int, case: str = "nominative", gender: str = "masculine") -> str:
-        return language.words(int(n), case=case, gender=gender)
+    def words(n: int, case: str = "nominative", gender: str = "masculine",
+              animate: bool = False, spell_out: bool | None = None) -> str:
+        return language.words(int(n), case=case, gender=gender, animate=animate,
+                              spell_out=spell_out)
 
     def format_date(day: date | None) -> str:
         return language.date(day) if day else ""
@@ -72,10 +74,14 @@ def make_environment(template: Template, language: Language) -> ImmutableSandbox
     def date_range(start: date, end: date) -> str:
         return language.date_range(start, end)
 
+    def date_phrase(start: date, end: date | None = None) -> str:
+        return language.date_phrase(start, end)
+
     env.filters.update(markdown=md_blocks, markdown_inline=md_inline, join_words=join,
                        quoted=quoted, words=words, date=format_date)
     env.globals.update(words=words, join_words=join, quoted=quoted, date=format_date,
-                       date_range=date_range, language=language.code)
+                       date_range=date_range, date_phrase=date_phrase,
+                       language=language.code)
     return env
 
 
