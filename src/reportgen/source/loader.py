@@ -1,0 +1,235 @@
+"""Load one input into a Workshop: read the YAML, check it against the format, build the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reportgen.errors import InputError, Problem
+from reportgen.source.model import (
+    AgendaItem,
+    Contact,
+    Event,
+    Participants,
+    Person,
+    Quote,
+    Recommendation,
+    Report,
+    Topic,
+    Workshop,
+)
+from reportgen.source.schema import WORKSHOP, Checker
+from reportgen.source.yamlload import REJECTED, FieldPath, read_yaml
+
+
+def load_workshop(path: Path | str) -> Workshop:
+    """Read and validate one input; raise InputError listing every problem in it."""
+    data, _ = _check(path)
+    return _build(data, Path(path))
+
+
+def validate_file(path: Path | str) -> list[Problem]:
+    """Every problem in one input, in the order of the file; empty when it is valid."""
+    try:
+        _check(path)
+    except InputError as exc:
+        return list(exc.problems)
+    return []
+
+
+def _check(path: Path | str) -> tuple[dict[str, Any], Checker]:
+    name = str(path)
+    ck = Checker(name, read_yaml(path))
+    data = WORKSHOP.check(ck.loaded.data, (), ck)
+    if data is not REJECTED:
+        _check_event(data, ck)
+        _check_participants(data, ck)
+        _check_references(ck)
+        _check_agenda(data, ck)
+    if ck.problems:
+        problems = sorted(ck.problems, key=lambda p: p.line or 0)
+        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+        raise InputError(f"{name}: {count} in the input", problems=problems)
+    return data, ck
+
+
+def _given(ck: Checker, *path: str | int) -> bool:
+    """Whether the file gives a value (even an invalid one) at ``path``."""
+    value: Any = ck.loaded.data
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(value, list) or part >= len(value):
+                return False
+        elif not isinstance(value, dict) or part not in value:
+            return False
+        value = value[part]
+    return value is not None
+
+
+def _check_event(data: dict[str, Any], ck: Checker) -> None:
+    # spec: an event has `date` (one day), or `start` and `end` (several days).
+    if "event" not in data:
+        return
+    event = data["event"]
+    has = {key: _given(ck, "event", key) for key in ("date", "start", "end")}
+    if has["date"] and (has["start"] or has["end"]):
+        ck.error(("event", "date"), "give either `date` or `start` and `end`, not both")
+    elif not any(has.values()):
+        ck.error(
+            ("event", "date"),
+            "required field missing (or give `start` and `end` for a multi-day event)",
+            ck.line(("event",)),
+        )
+    elif has["start"] != has["end"]:
+        missing, given = ("end", "start") if has["start"] else ("start", "end")
+        ck.error(
+            ("event", missing), f"required field missing (`{given}` is given)", ck.line(("event",))
+        )
+    elif "start" in event and "end" in event and event["end"] < event["start"]:
+        ck.error(("event", "end"), f"end {event['end']} is before start {event['start']}")
+
+
+_GENDERED = ("women", "men", "other")
+_OF_LIST = {
+    "women": ("woman", "women"),
+    "men": ("man", "men"),
+    "other": (
+        "person of another or undisclosed gender",
+        "persons of another or undisclosed gender",
+    ),
+    "total": ("person", "persons"),
+}
+
+
+def _persons(key: str, n: int) -> str:
+    one, many = _OF_LIST[key]
+    return f"{n} {one if n == 1 else many}"
+
+
+def _check_participants(data: dict[str, Any], ck: Checker) -> None:
+    """Counts agree with each other and with the list; fill the counts the list gives.
+
+    Where some person in the list has a gender, women, men and other (another,
+    undisclosed or unstated gender) are counted from the list; where nobody
+    has one, the list gives only the total.
+    """
+    people_problems = any(p.field.startswith("participants.list") for p in ck.problems)
+    participants = data.get("participants")
+    if participants is None or people_problems:
+        return
+    given = {k: participants[k] for k in (*_GENDERED, "total") if k in participants}
+    people = participants.get("list") or []
+    derived: dict[str, int] = {}
+    if people:
+        derived["total"] = len(people)
+        if any(person.get("gender") for person in people):
+            derived["women"] = sum(person.get("gender") == "woman" for person in people)
+            derived["men"] = sum(person.get("gender") == "man" for person in people)
+            derived["other"] = len(people) - derived["women"] - derived["men"]
+    for key, figure in derived.items():
+        if key in given and given[key] != figure:
+            ck.error(
+                ("participants", key),
+                f"{key} is {given[key]} but the participant list has {_persons(key, figure)}",
+            )
+    counts = [k for k in _GENDERED if k in given and k not in derived]
+    total = derived.get("total", given.get("total"))
+    if counts and total is not None and not (derived.keys() & set(_GENDERED)):
+        added = sum(given[k] for k in counts)
+        names = " + ".join(counts)
+        if (len(counts) == 3 and added != total) or added > total:
+            already = "" if len(counts) == 3 else "already "
+            if "total" in derived:
+                ck.error(
+                    ("participants", counts[0]),
+                    f"{names} is {already}{added} but the participant list has "
+                    f"{_persons('total', total)}",
+                )
+            else:
+                ck.error(
+                    ("participants", "total"), f"total is {total} but {names} is {already}{added}"
+                )
+    participants.update(derived)
+    if "total" not in participants and all(k in participants for k in _GENDERED):
+        participants["total"] = sum(participants[k] for k in _GENDERED)
+
+
+def _raw_items(ck: Checker, key: str) -> list[tuple[int, dict[str, Any]]]:
+    items = ck.loaded.data.get(key) if isinstance(ck.loaded.data, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
+
+
+def _raw_text(ck: Checker, path: FieldPath, value: Any) -> str | None:
+    text = ck.text(path, value)
+    return text.strip() if text else None
+
+
+def _check_references(ck: Checker) -> None:
+    """Topic and recommendation ids are unique; quotes and recommendations name real topics."""
+    topics: dict[str, int] = {}
+    for index, topic in _raw_items(ck, "topics"):
+        where = ("topics", index, "id")
+        topic_id = _raw_text(ck, where, topic.get("id"))
+        if topic_id is None:
+            continue
+        if not all(c.isalnum() or c == "-" for c in topic_id):
+            continue  # reported as not a valid id
+        if topic_id in topics:
+            ck.error(where, f"duplicate topic id `{topic_id}` (first at line {topics[topic_id]})")
+        else:
+            topics[topic_id] = ck.value_line(where) or 0
+    if not isinstance(ck.loaded.data.get("topics"), list):
+        return  # already reported: the topics are missing or not a list
+    known = ", ".join(topics) if topics else "none has an id"
+    for section in ("quotes", "recommendations"):
+        for index, item in _raw_items(ck, section):
+            where = (section, index, "topic")
+            name = _raw_text(ck, where, item.get("topic"))
+            if name is not None and name not in topics:
+                ck.error(where, f"unknown topic `{name}` (known topics: {known})")
+    ids: dict[str, int] = {}
+    for index, item in _raw_items(ck, "recommendations"):
+        where = ("recommendations", index, "id")
+        rec_id = _raw_text(ck, where, item.get("id"))
+        if rec_id is None:
+            continue
+        if rec_id in ids:
+            ck.error(where, f"duplicate recommendation id `{rec_id}` (first at line {ids[rec_id]})")
+        else:
+            ids[rec_id] = ck.value_line(where) or 0
+
+
+def _check_agenda(data: dict[str, Any], ck: Checker) -> None:
+    """An agenda item's `day` falls within the event."""
+    event = data.get("event", {})
+    first, last = event.get("date") or event.get("start"), event.get("date") or event.get("end")
+    if first is None or last is None or last < first:
+        return
+    days = (last - first).days + 1
+    for index, item in _raw_items(ck, "agenda"):
+        day = item.get("day")
+        if isinstance(day, int) and not isinstance(day, bool) and day > days:
+            lasts = "one day" if days == 1 else f"{days} days ({first} to {last})"
+            ck.error(("agenda", index, "day"), f"day {day}, but the event lasts {lasts}")
+
+
+def _build(data: dict[str, Any], source: Path) -> Workshop:
+    people = data.get("participants", {})
+    participants = Participants(
+        **{**people, "list": [Person(**person) for person in people.get("list", [])]}
+    )
+    contact = data.get("contact")
+    return Workshop(
+        source=source,
+        report=Report(**data["report"]),
+        event=Event(**data["event"]),
+        topics=[Topic(**topic) for topic in data["topics"]],
+        participants=participants,
+        quotes=[Quote(**quote) for quote in data.get("quotes", [])],
+        recommendations=[Recommendation(**rec) for rec in data.get("recommendations", [])],
+        agenda=[AgendaItem(**item) for item in data.get("agenda", [])],
+        follow_up=data.get("follow_up"),
+        contact=None if contact is None else Contact(**contact),
+    )
