@@ -103,12 +103,13 @@ def test_templates_lists_each_template_with_its_languages() -> None:
 
 
 def test_help_and_validate_do_not_import_heavy_libraries() -> None:
+    example = str(ROOT / "inputs/tbilisi-2018-migrant-integration.yaml")
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
         "from reportgen.cli import cli\n"
         "CliRunner().invoke(cli, ['--help'])\n"
-        f"CliRunner().invoke(cli, ['validate', {str(ROOT / 'inputs/tbilisi-2018-migrant-integration.yaml')!r}])\n"
+        f"CliRunner().invoke(cli, ['validate', {example!r}])\n"
         "heavy = [m for m in ('weasyprint', 'docx', 'lxml', 'babel', 'jinja2', 'markdown_it')"
         " if m in sys.modules]\n"
         "print(','.join(heavy))\n"
