@@ -21,7 +21,7 @@ FORMATS = ("docx", "pdf")
 
 @dataclass
 class Timings:
-    """Seconds spent in each phase: load, compose, docx, read, layout, write."""
+    """Seconds spent in each phase: load, compose, docx, read, layout, write (the PDF), save."""
 
     phases: dict[str, float] = field(default_factory=dict)
 
@@ -82,7 +82,7 @@ def generate(
     pdf = docx_to_pdf(docx, warnings, timings, template=template) if "pdf" in formats else None
 
     stem = source.stem
-    with timings.phase("write"), files.output_lock(output_dir, stem):
+    with timings.phase("save"), files.output_lock(output_dir, stem):
         docx_path = output_dir / f"{stem}.docx"
         if "docx" in formats:
             backup = files.guard_edited_docx(docx_path, force=force)
@@ -122,7 +122,7 @@ def publish(
         data = safety.read_docx_file(reviewed)
         data = review.resolve_review_marks(data, accept=accept_changes, where=str(reviewed))
     pdf = docx_to_pdf(data, warnings, timings, draft=draft)
-    with timings.phase("write"):
+    with timings.phase("save"):
         files.write_atomically(output, pdf)
     outcome.written.append(output)
     outcome.warnings = warnings.messages
@@ -152,9 +152,8 @@ def docx_to_pdf(
             template = _recorded_template(document.metadata.template, warnings)
         html = write_html(document, template,
                           draft=document.metadata.draft if draft is None else draft)
-    with timings.phase("layout"):
-        pdf = render_pdf(html, template, warnings=warnings, timings=timings)
-    return pdf
+    # render_pdf times its own "layout" and "write" phases.
+    return render_pdf(html, template, warnings=warnings, timings=timings)
 
 
 def _recorded_template(name: str, warnings: Warnings) -> Template:

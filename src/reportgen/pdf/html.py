@@ -1,0 +1,352 @@
+"""documents.Document → semantic HTML5, for WeasyPrint and the template's print CSS."""
+
+# Every piece of text is escaped: the document's words are data, never markup
+# (DESIGN.md, invariant 4).  Layout belongs to print.css; this module only says
+# what each part of the document is.
+
+from __future__ import annotations
+
+import base64
+import re
+from html import escape
+from urllib.parse import urlsplit
+
+from .. import documents as d
+from ..templates import Template
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+# C0 controls (bar tab, newline, carriage return) cannot appear in HTML text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PAGE_FIELD = re.compile(r"\{(page|pages)\}")
+
+
+def write_html(document: d.Document, template: Template, *, draft: bool) -> str:
+    """The document as HTML; ``draft`` adds the DRAFT mark to every page."""
+    return _HtmlWriter(document, template, draft).write()
+
+
+def text(value: str) -> str:
+    """Text content, escaped."""
+    return escape(_CONTROL.sub("", value), quote=False)
+
+
+def attr(value: str) -> str:
+    """An attribute value, escaped (to be put between double quotes)."""
+    return escape(_CONTROL.sub("", value), quote=True)
+
+
+def safe_href(href: str) -> str | None:
+    """The link target if a PDF reader may follow it; None for javascript: and the like."""
+    if any(ch.isspace() or ord(ch) < 32 for ch in href):
+        return None
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in SAFE_SCHEMES or (scheme != "mailto" and not parts.netloc):
+        return None
+    return href
+
+
+class _HtmlWriter:
+    """A visitor: one method per node type, each appending to ``self.out``."""
+
+    def __init__(self, document: d.Document, template: Template, draft: bool) -> None:
+        self.document = document
+        self.template = template
+        self.draft = draft
+        self.out: list[str] = []
+        self.heading_ids: dict[int, str] = {}  # id(Heading) → its anchor
+        self.in_footnote = False
+
+    # -- the page ---------------------------------------------------------------
+
+    def write(self) -> str:
+        meta = self.document.metadata
+        children = self._visible_blocks(self.document.children)
+        for number, heading in enumerate(_headings(children), start=1):
+            self.heading_ids[id(heading)] = f"section-{number}"
+        cover, body = _split_cover(children)
+
+        out = self.out
+        out.append("<!DOCTYPE html>\n")
+        out.append(f'<html lang="{attr(meta.language or "en")}">\n<head>\n<meta charset="utf-8">\n')
+        out.append(f"<title>{text(self._title(children))}</title>\n")
+        for author in meta.authors:
+            out.append(f'<meta name="author" content="{attr(author)}">\n')
+        if meta.subject:
+            out.append(f'<meta name="description" content="{attr(meta.subject)}">\n')
+        if meta.keywords:
+            out.append(f'<meta name="keywords" content="{attr(", ".join(meta.keywords))}">\n')
+        out.append('<meta name="generator" content="reportgen">\n')
+        if meta.created is not None:
+            # A fixed date from the document, never the clock: same input, same PDF.
+            out.append(f'<meta name="dcterms.created" content="{meta.created.isoformat()}">\n')
+        out.append("</head>\n")
+        out.append(f'<body class="{"draft" if self.draft else "final"}">\n')
+        self._furniture()
+        if cover:
+            # The cover, logo included, is the DOCX's (composed by the template):
+            # the PDF shows what the DOCX says.
+            out.append('<section class="cover">\n')
+            notices = len(cover)
+            while notices and _is_small_print(cover[notices - 1]):
+                notices -= 1
+            self.blocks(cover[:notices])
+            if notices < len(cover):
+                # The cover's notices sit at the foot of the cover page.
+                out.append('<div class="cover-notices">\n')
+                self.blocks(cover[notices:])
+                out.append("</div>\n")
+            out.append("</section>\n")
+        out.append("<main>\n")
+        self.blocks(body)
+        out.append("</main>\n</body>\n</html>\n")
+        return "".join(out)
+
+    def _visible_blocks(self, blocks: list[d.Block]) -> list[d.Block]:
+        # The cover's DRAFT line is part of the draft mark: gone from a published PDF.
+        if self.draft:
+            return blocks
+        return [b for b in blocks if not (isinstance(b, d.Paragraph) and b.style == "Draft Mark")]
+
+    def _title(self, children: list[d.Block]) -> str:
+        if self.document.metadata.title:
+            return self.document.metadata.title
+        for block in children:
+            if isinstance(block, d.Paragraph) and block.style == "Title":
+                return d.plain_text([block]).strip()
+            if isinstance(block, d.Heading):
+                return d.plain_text([block]).strip()
+        return ""
+
+    def _furniture(self) -> None:
+        """Running elements that print.css places in the page margins."""
+        furniture = self.document.furniture
+        out = self.out
+        if furniture.header:
+            out.append(f'<div class="running-header">{text(furniture.header)}</div>\n')
+        if furniture.footer:
+            out.append(f'<div class="running-footer">{text(furniture.footer)}</div>\n')
+        label: list[str] = []
+        for index, part in enumerate(_PAGE_FIELD.split(furniture.page_label)):
+            if index % 2:
+                css_class = "page-number" if part == "page" else "page-count"
+                label.append(f'<span class="{css_class}"></span>')
+            else:
+                label.append(text(part))
+        out.append(f'<div class="running-page">{"".join(label)}</div>\n')
+        if self.draft:
+            mark = text(furniture.draft_label or "DRAFT")
+            out.append(f'<div class="running-draft">{mark}</div>\n')
+            out.append(f'<div class="draft-watermark" aria-hidden="true">{mark}</div>\n')
+
+    # -- blocks -----------------------------------------------------------------
+
+    def blocks(self, blocks: list[d.Block]) -> None:
+        for block in blocks:
+            getattr(self, "block_" + type(block).__name__)(block)
+
+    def block_Paragraph(self, node: d.Paragraph) -> None:
+        css_class = d.style_class(node.style)
+        opening = "<p>" if node.style == "Normal" else f'<p class="{attr(css_class)}">'
+        self.out.append(opening)
+        self.inlines(node.children)
+        self.out.append("</p>\n")
+
+    def block_Heading(self, node: d.Heading) -> None:
+        level = min(max(node.level, 1), 3)
+        anchor = self.heading_ids.get(id(node))
+        attributes = f' id="{anchor}"' if anchor else ""
+        if not node.in_toc:
+            attributes += ' class="not-in-toc"'
+        if _has_footnote(node.children):
+            # The bookmark is the heading's words, not its footnote mark.
+            label = " ".join(d.plain_text(node.children).split())
+            attributes += f' data-label="{attr(label)}"'
+        self.out.append(f"<h{level}{attributes}>")
+        self.inlines(node.children)
+        self.out.append(f"</h{level}>\n")
+
+    def block_ListBlock(self, node: d.ListBlock) -> None:
+        if node.ordered:
+            # start for the semantics, counter-reset for WeasyPrint (which reads
+            # the attribute only with presentational hints on).
+            start = int(node.start)
+            start = (
+                f' start="{start}" style="counter-reset: list-item {start - 1}"'
+                if start != 1
+                else ""
+            )
+            self.out.append(f"<ol{start}>\n")
+        else:
+            self.out.append("<ul>\n")
+        for item in node.items:
+            self.out.append("<li>")
+            self._compact(item.children)
+            self.out.append("</li>\n")
+        self.out.append("</ol>\n" if node.ordered else "</ul>\n")
+
+    def _compact(self, blocks: list[d.Block]) -> None:
+        """A list item or table cell: one plain paragraph goes in without a <p>."""
+        if blocks and isinstance(blocks[0], d.Paragraph) and blocks[0].style == "Normal":
+            self.inlines(blocks[0].children)
+            if len(blocks) > 1:
+                self.out.append("\n")
+                self.blocks(blocks[1:])
+        else:
+            self.blocks(blocks)
+
+    def block_Quote(self, node: d.Quote) -> None:
+        self.out.append('<div class="quote">\n<blockquote>\n')
+        self.blocks(node.children)
+        self.out.append("</blockquote>\n")
+        if node.attribution:
+            self.out.append('<p class="attribution">')
+            self.inlines(node.attribution)
+            self.out.append("</p>\n")
+        self.out.append("</div>\n")
+
+    def block_Table(self, node: d.Table) -> None:
+        columns = max((len(row.cells) for row in node.rows), default=0)
+        if columns == 0:
+            return
+        widths = (
+            node.widths if len(node.widths) == columns and all(w > 0 for w in node.widths) else []
+        )
+        out = self.out
+        # Fixed layout: column widths come from the first row, not from measuring
+        # every cell, which keeps long tables fast.
+        out.append('<table class="fixed">\n' if widths else "<table>\n")
+        if widths:
+            total = sum(widths)
+            out.append("<colgroup>")
+            out.extend(f'<col style="width: {100 * w / total:.2f}%">' for w in widths)
+            out.append("</colgroup>\n")
+        rows = node.rows
+        head = 0
+        while head < len(rows) and rows[head].header:
+            head += 1
+        if head == len(rows):
+            head = 0  # a table of header rows only: plain rows
+        if head:
+            out.append("<thead>\n")
+            for row in rows[:head]:
+                self._row(row, header=True)
+            out.append("</thead>\n")
+        out.append("<tbody>\n")
+        for row in rows[head:]:
+            self._row(row, header=False)
+        out.append("</tbody>\n</table>\n")
+
+    def _row(self, row: d.TableRow, header: bool) -> None:
+        out = self.out
+        out.append("<tr>")
+        for cell in row.cells:
+            out.append('<th scope="col">' if header else "<td>")
+            self._compact(cell.children)
+            out.append("</th>" if header else "</td>")
+        out.append("</tr>\n")
+
+    def block_PageBreak(self, node: d.PageBreak) -> None:
+        self.out.append('<div class="page-break"></div>\n')
+
+    def block_TableOfContents(self, node: d.TableOfContents) -> None:
+        out = self.out
+        out.append('<nav class="toc">\n')
+        if node.title:
+            out.append(f'<h1 class="toc-title">{text(node.title)}</h1>\n')
+        out.append('<ul class="toc-entries">\n')
+        for heading in _headings(self.document.children):
+            if not heading.in_toc:
+                continue
+            anchor = self.heading_ids.get(id(heading))
+            if anchor is None:
+                continue
+            label = text(" ".join(d.plain_text(heading.children).split()))
+            out.append(
+                f'<li class="toc-level-{min(max(heading.level, 1), 3)}">'
+                f'<a href="#{anchor}">{label}</a></li>\n'
+            )
+        out.append("</ul>\n</nav>\n")
+
+    def block_Image(self, node: d.Image) -> None:
+        if node.content_type not in ("image/png", "image/jpeg", "image/gif", "image/svg+xml"):
+            return
+        data = base64.b64encode(node.data).decode("ascii")
+        style = f' style="width: {node.width_mm:.2f}mm"' if node.width_mm else ""
+        self.out.append(
+            f'<div class="image"><img src="data:{node.content_type};base64,{data}" '
+            f'alt="{attr(node.alt)}"{style}></div>\n'
+        )
+
+    # -- inline -----------------------------------------------------------------
+
+    def inlines(self, nodes: list[d.Inline]) -> None:
+        for node in nodes:
+            getattr(self, "inline_" + type(node).__name__)(node)
+
+    def inline_Text(self, node: d.Text) -> None:
+        self.out.append(text(node.text))
+
+    def inline_Emphasis(self, node: d.Emphasis) -> None:
+        self.out.append("<em>")
+        self.inlines(node.children)
+        self.out.append("</em>")
+
+    def inline_Strong(self, node: d.Strong) -> None:
+        self.out.append("<strong>")
+        self.inlines(node.children)
+        self.out.append("</strong>")
+
+    def inline_Link(self, node: d.Link) -> None:
+        href = safe_href(node.href)
+        self.out.append(f'<a href="{attr(href)}">' if href else '<span class="link">')
+        self.inlines(node.children)
+        self.out.append("</a>" if href else "</span>")
+
+    def inline_LineBreak(self, node: d.LineBreak) -> None:
+        self.out.append("<br>")
+
+    def inline_FootnoteRef(self, node: d.FootnoteRef) -> None:
+        if self.in_footnote:
+            return
+        # float: footnote (print.css) moves the span to the foot of its page and
+        # leaves a numbered call here.
+        self.in_footnote = True
+        self.out.append('<span class="footnote">')
+        for block in node.body:
+            self.out.append('<span class="footnote-paragraph">')
+            if isinstance(block, d.Paragraph | d.Heading):
+                self.inlines(block.children)
+            else:
+                self.out.append(text(" ".join(d.plain_text([block]).split())))
+            self.out.append("</span>")
+        self.out.append("</span>")
+        self.in_footnote = False
+
+
+def _has_footnote(nodes: list[d.Inline]) -> bool:
+    return any(
+        isinstance(node, d.FootnoteRef)
+        or (isinstance(node, d.Emphasis | d.Strong | d.Link) and _has_footnote(node.children))
+        for node in nodes
+    )
+
+
+def _headings(blocks: list[d.Block]) -> list[d.Heading]:
+    """The headings of the body, in order (headings inside tables or quotes are not outline)."""
+    return [block for block in blocks if isinstance(block, d.Heading)]
+
+
+def _is_small_print(block: d.Block) -> bool:
+    return isinstance(block, d.Paragraph) and block.style == "Small Print"
+
+
+def _split_cover(blocks: list[d.Block]) -> tuple[list[d.Block], list[d.Block]]:
+    """The cover is what comes before the first page break; without one, there is none."""
+    for index, block in enumerate(blocks):
+        if isinstance(block, d.PageBreak):
+            return blocks[:index], blocks[index + 1 :]
+    return [], blocks
