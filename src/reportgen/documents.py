@@ -148,6 +148,8 @@ class TableOfContents:
     """The contents, built by writers from the document's headings."""
 
     title: str = "Contents"
+    # Heading levels listed: 2 keeps "Key points"-style subheadings out.
+    levels: int = 3
 
 
 @dataclass

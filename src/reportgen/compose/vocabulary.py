@@ -9,7 +9,7 @@ A template renders to a small XML dialect (DESIGN.md, invariant 2)::
       inline: <em> <strong> <a href="…"> <br/> <note>footnote blocks</note>
       <ul>/<ol start="5"> <li>…</li>   <quote>blocks<attribution>…</attribution></quote>
       <table widths="3 2 2"><tr header="yes"><td>…</td></tr></table>
-      <pagebreak/> <toc title="Contents"/> <image src="logo.svg" alt="…" width="40"/>
+      <pagebreak/> <toc title="Contents" levels="2"/> <image src="logo.svg" alt="…" width="40"/>
     </document>
 
 Whitespace in running text collapses as in HTML, so templates may be indented.
@@ -140,7 +140,10 @@ class _Reader:
         if tag == "pagebreak":
             return [d.PageBreak()]
         if tag == "toc":
-            return [d.TableOfContents(el.get("title", "Contents"))]
+            levels = el.get("levels", "3")
+            if levels not in ("1", "2", "3"):
+                raise self.fail(el, f"<toc levels={levels!r}>: levels is 1, 2 or 3")
+            return [d.TableOfContents(el.get("title", "Contents"), int(levels))]
         if tag == "image":
             return [self.image(el)]
         raise self.fail(el, f"<{tag}> is not part of the report vocabulary")
@@ -281,7 +284,7 @@ def _strip_edge(nodes: list[d.Inline], index: int, strip) -> None:
 def _check_attributes(root: etree._Element, reader: _Reader) -> None:
     """Attributes the vocabulary does not know are template mistakes."""
     allowed = {"p": {"style"}, "h1": {"toc"}, "h2": {"toc"}, "h3": {"toc"}, "ol": {"start"},
-               "a": {"href"}, "table": {"widths"}, "tr": {"header"}, "toc": {"title"},
+               "a": {"href"}, "table": {"widths"}, "tr": {"header"}, "toc": {"title", "levels"},
                "image": {"src", "alt", "width"}}
     for el in root.iter():
         if not isinstance(el.tag, str):

@@ -259,7 +259,7 @@ class _HtmlWriter:
             out.append(f'<h1 class="toc-title">{text(node.title)}</h1>\n')
         out.append('<ul class="toc-entries">\n')
         for heading in _headings(self.document.children):
-            if not heading.in_toc:
+            if not heading.in_toc or heading.level > node.levels:
                 continue
             anchor = self.heading_ids.get(id(heading))
             if anchor is None:

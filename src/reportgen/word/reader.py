@@ -189,8 +189,10 @@ class _Field:
     kind: str = ""  # toc, page, pages, hyperlink, or "" for any other field
     href: str | None = None
     emitted: bool = False
+    levels: int = 3  # for a TOC field: the outline levels it lists (\o "1-3")
 
 
+_TOC_LEVELS = re.compile(r'\\o\s*"\d+-(\d+)"')
 _FIELD_KINDS = {
     "TOC": "toc",
     "PAGE": "page",
@@ -617,7 +619,7 @@ class _Reader:
         f = _Field(instruction=[instruction], in_result=True)
         _classify(f, self)
         if f.kind == "toc":
-            out.append(_BlockBreak(d.TableOfContents(title="")))
+            out.append(_BlockBreak(d.TableOfContents(title="", levels=f.levels)))
             return
         if self.furniture_mode and f.kind in ("page", "pages"):
             out.append(_Piece(d.Text("{" + f.kind + "}")))
@@ -648,7 +650,7 @@ class _Reader:
             return
         f.emitted = True
         if f.kind == "toc":
-            out.append(_BlockBreak(d.TableOfContents(title="")))
+            out.append(_BlockBreak(d.TableOfContents(title="", levels=f.levels)))
         elif self.furniture_mode and f.kind in ("page", "pages"):
             out.append(_Piece(d.Text("{" + f.kind + "}")))
 
@@ -940,6 +942,9 @@ def _classify(f: _Field, reader: _Reader) -> None:
     instruction = "".join(f.instruction).strip()
     words = instruction.split(None, 1)
     f.kind = _FIELD_KINDS.get(words[0].upper(), "") if words else ""
+    if f.kind == "toc":
+        levels = _TOC_LEVELS.search(instruction)
+        f.levels = min(max(int(levels[1]), 1), 3) if levels else 3
     if f.kind == "hyperlink":
         rest = words[1] if len(words) > 1 else ""
         if rest.lstrip().startswith("\\l"):

@@ -38,7 +38,12 @@ from .styles import (
     word_language,
 )
 
-TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
+
+def toc_instruction(levels: int) -> str:
+    """Word's TOC field: outline levels 1 to ``levels``, entries as links."""
+    return f'TOC \\o "1-{levels}" \\h \\z \\u'
+
+
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 CELL_MARGINS_TWIPS = 170  # left plus right cell margin of the table style
 EMU_PER_TWIP = 635
@@ -161,8 +166,9 @@ class _Writer:
         """Bookmark every heading the contents list, so that pre-filled entries link to them."""
         if not any(isinstance(b, d.TableOfContents) for b in self.source.children):
             return
+        levels = next(b.levels for b in self.source.children if isinstance(b, d.TableOfContents))
         for heading in _headings(self.source.children):
-            if heading.in_toc and 1 <= heading.level <= 3:
+            if heading.in_toc and 1 <= heading.level <= levels:
                 bookmark = (len(self.bookmarks) + 1, f"_Toc{len(self.bookmarks) + 1:08d}")
                 self.bookmarks[id(heading)] = bookmark
                 text = " ".join(d.plain_text(heading.children).split())
@@ -307,13 +313,13 @@ class _Writer:
         oxml.run(title, block.title)
         if not self.toc_entries:
             p = oxml.paragraph(parent, self._style_id("toc 1"))
-            oxml.field(p, TOC_INSTRUCTION)
+            oxml.field(p, toc_instruction(block.levels))
             return
         last = len(self.toc_entries) - 1
         for index, (level, text, bookmark) in enumerate(self.toc_entries):
             p = oxml.paragraph(parent, self._style_id(f"toc {level}"))
             if index == 0:
-                oxml.field_begin(p, TOC_INSTRUCTION)
+                oxml.field_begin(p, toc_instruction(block.levels))
             oxml.run(oxml.hyperlink(p, anchor=bookmark), text)
             if index == last:
                 oxml.field_end(p)
