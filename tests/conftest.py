@@ -1,0 +1,78 @@
+"""Shared fixtures: the example reports generated once, LibreOffice as a second client."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+INPUTS = sorted((ROOT / "inputs").glob("*.yaml"))
+SOURCE_DATE_EPOCH = "1550188800"  # 2019-02-15, so that outputs are reproducible
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One example input and the DOCX and PDF reportgen wrote for it."""
+
+    source: Path
+    docx: Path
+    pdf: Path
+
+
+def pdf_text(pdf: Path, *, first: int | None = None, last: int | None = None,
+             layout: bool = False) -> str:
+    """What a reader sees: pdftotext's text of the PDF (or of some pages)."""
+    command = ["pdftotext", "-enc", "UTF-8"]
+    if layout:
+        command.append("-layout")
+    if first is not None:
+        command += ["-f", str(first)]
+    if last is not None:
+        command += ["-l", str(last)]
+    return subprocess.run([*command, str(pdf), "-"], capture_output=True, check=True,
+                          text=True, timeout=120).stdout
+
+
+def libreoffice_convert(source: Path, target_format: str, outdir: Path) -> Path:
+    """Convert with LibreOffice headless, in a profile of its own (no lock clashes)."""
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if binary is None:
+        pytest.fail("this test needs LibreOffice (apt-get install libreoffice-writer-nogui)")
+    profile = Path(tempfile.gettempdir()) / f"reportgen-lo-{uuid.uuid4().hex}"
+    try:
+        result = subprocess.run(
+            [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+             "--convert-to", target_format, "--outdir", str(outdir), str(source)],
+            capture_output=True, text=True, timeout=240,
+        )
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    extension = target_format.split(":", 1)[0]
+    converted = outdir / f"{source.stem}.{extension}"
+    assert result.returncode == 0 and converted.is_file(), (result.stdout, result.stderr)
+    return converted
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
+    """Every example input in inputs/, generated once per test session, by stem."""
+    from reportgen.pipeline import generate
+
+    outdir = tmp_path_factory.mktemp("examples")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    try:
+        results = {}
+        for source in INPUTS:
+            generate(source, outdir)
+            results[source.stem] = Generated(source, outdir / f"{source.stem}.docx",
+                                             outdir / f"{source.stem}.pdf")
+    finally:
+        mp.undo()
+    return results
