@@ -7,9 +7,7 @@ Library errors become messages here and only here; heavy libraries
 
 from __future__ import annotations
 
-import json
 import sys
-import traceback
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -37,6 +35,8 @@ def _edge(function: Callable[..., Any]) -> Callable[..., Any]:
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception:
+            import traceback
+
             traceback.print_exc()
             click.echo(
                 "This is a bug in reportgen, not a problem with your files. Please report it "
@@ -46,6 +46,13 @@ def _edge(function: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_BUG)
 
     return wrapper
+
+
+def as_json_text(data: object) -> str:
+    """``data`` as indented JSON (json is imported only by the commands that print it)."""
+    import json
+
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def expand_inputs(inputs: tuple[str, ...]) -> list[Path]:
@@ -139,8 +146,7 @@ def generate(inputs: tuple[str, ...], output_dir: str, formats: tuple[str, ...],
         click.echo(f"{len(results) - failed} of {len(results)} reports written"
                    + (f", {failed} failed" if failed else ""), err=True)
     if as_json:
-        click.echo(json.dumps({"results": [r.as_json() for r in results]}, indent=2,
-                              ensure_ascii=False))
+        click.echo(as_json_text({"results": [r.as_json() for r in results]}))
     if failed:
         sys.exit(max(r.exit_code for r in results))
 
@@ -164,9 +170,9 @@ def validate(inputs: tuple[str, ...], as_json: bool) -> None:
     for path in expand_inputs(inputs):
         problems.extend(validate_file(path))
     if as_json:
-        click.echo(json.dumps({"errors": [
+        click.echo(as_json_text({"errors": [
             {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
-            for p in problems]}, indent=2, ensure_ascii=False))
+            for p in problems]}))
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -176,7 +182,8 @@ def validate(inputs: tuple[str, ...], as_json: bool) -> None:
 @cli.command()
 @click.argument("reviewed", type=click.Path())
 @click.option("--output", "-o", type=click.Path(), default=None,
-              help="Where to write the PDF (default: beside the DOCX, same name).")
+              help="The PDF to write, or a folder to write <name>.pdf into "
+                   "(default: beside the DOCX, same name).")
 @click.option("--accept-changes", is_flag=True,
               help="Publish with tracked changes accepted (insertions kept, deletions "
                    "dropped) and comments left out.")
@@ -236,7 +243,7 @@ def schema(output: str | None) -> None:
     """
     from .source import json_schema
 
-    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = as_json_text(json_schema()) + "\n"
     if output:
         from .files import write_atomically
 
@@ -259,9 +266,9 @@ def templates(as_json: bool) -> None:
 
     found = [find_template(name) for name in available_templates()]
     if as_json:
-        click.echo(json.dumps([{"name": t.name, "folder": str(t.folder), "languages": t.languages(),
-                                "description": t.description} for t in found], indent=2,
-                              ensure_ascii=False))
+        click.echo(as_json_text([{"name": t.name, "folder": str(t.folder),
+                                  "languages": t.languages(), "description": t.description}
+                                 for t in found]))
         return
     if not found:
         click.echo(f"no templates in {templates_root()}", err=True)

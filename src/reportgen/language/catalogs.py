@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import TemplateError
-from ..templates import LOCALE_DIR, SOURCE_LANGUAGE
+from ..templates import COMPOSITION_FILE, LOCALE_DIR, SOURCE_LANGUAGE, THEME_FILE
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog, Message
@@ -57,8 +57,17 @@ def catalog_path(template_folder: Path, language: str) -> Path:
 
 
 def template_path(template_folder: Path) -> Path:
-    """The .pot file that lists the messages of a template."""
-    return Path(template_folder) / LOCALE_DIR / f"{DOMAIN}.pot"
+    """The .pot file that lists the messages of a template.
+
+    A template made only of a theme that extends another uses that one's
+    composition, and so its messages.
+    """
+    folder = Path(template_folder)
+    if not (folder / COMPOSITION_FILE).is_file() and (folder / THEME_FILE).is_file():
+        from ..templates import load_template
+
+        folder = load_template(folder).composition.parent
+    return folder / LOCALE_DIR / f"{DOMAIN}.pot"
 
 
 def catalog_languages(template_folder: Path) -> list[str]:

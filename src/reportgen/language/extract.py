@@ -53,15 +53,24 @@ class Offer:
     variables: frozenset[str]
 
 
+def composition_of(template_folder: Path) -> Path:
+    """The composition a template uses: its own, or that of the template it extends."""
+    own = Path(template_folder) / COMPOSITION_FILE
+    if own.is_file():
+        return own
+    from ..templates import load_template
+
+    return load_template(Path(template_folder)).composition
+
+
 def extract_messages(template_folder: Path) -> Catalog:
     """The messages the template's composition uses, as a Babel catalog (a .pot)."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract
     from jinja2.ext import babel_extract
 
-    folder = Path(template_folder)
-    source = folder / COMPOSITION_FILE
-    name = folder.resolve().name
+    source = composition_of(template_folder)
+    name = source.parent.resolve().name
     catalog = Catalog(
         project="reportgen",
         version=name,
@@ -89,7 +98,7 @@ def offered_variables(template_folder: Path) -> dict[MessageKey, list[Offer]]:
     """
     from jinja2 import nodes
 
-    source = (Path(template_folder) / COMPOSITION_FILE).read_text(encoding="utf-8")
+    source = composition_of(template_folder).read_text(encoding="utf-8")
     tree = composer_environment().parse(source)
     offers: dict[MessageKey, list[Offer]] = {}
     for call in tree.find_all(nodes.Call):

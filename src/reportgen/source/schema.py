@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -380,6 +379,8 @@ class Object(Kind):
             return "a key is missing before the `:`"
         if key == "<<":
             return "merge keys (`<<`) are not supported: write the fields out"
+        import difflib  # only when a key is wrong: not on the way of a valid file
+
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         if not close:
             close = [k for k in known if k.lower() == key.lower()]
