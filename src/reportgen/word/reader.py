@@ -358,7 +358,7 @@ class _Reader:
                 if role.kind == "toc-heading":
                     title = _element_text(paragraph).strip()
                     break
-            flat.append(d.TableOfContents(title=title))
+            flat.append(d.TableOfContents(title=title, levels=_toc_levels(content)))
             return
         self._collect_blocks(content, flat)
 
@@ -953,6 +953,18 @@ def _classify(f: _Field, reader: _Reader) -> None:
             match = _QUOTED.search(rest)
             target = match[1] if match else rest.split()[0] if rest.split() else ""
             f.href = reader._safe_href(target) if target else None
+
+
+def _toc_levels(content: etree._Element) -> int:
+    """The heading levels a contents block lists, from its TOC field's ``\\o`` switch.
+
+    Word and LibreOffice put the contents in a content control; the field
+    inside it says how deep it goes (``TOC \\o "1-2"``), 3 levels without one.
+    """
+    instruction = "".join(t.text or "" for t in content.iter(W_INSTRTEXT))
+    instruction += " ".join(el.get(W_INSTR, "") for el in content.iter(W_FLDSIMPLE))
+    levels = _TOC_LEVELS.search(instruction)
+    return min(max(int(levels[1]), 1), 3) if levels else 3
 
 
 def _alternate_branch(element: etree._Element) -> etree._Element | None:
