@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .. import documents as d
 from ..documents import Document, Metadata
 from ..language import Language
 from ..source.model import AgendaItem, Workshop
@@ -20,6 +21,7 @@ def compose(workshop: Workshop, template: Template) -> Document:
     xml = render(env, template, template_context(workshop, template))
     document = vocabulary.parse(xml, template_folders=template.folders or (template.folder,),
                                 where=str(template.composition))
+    typeset(document, language)
     report = workshop.report
     document.metadata = Metadata(
         title=report.title,
@@ -33,6 +35,45 @@ def compose(workshop: Workshop, template: Template) -> Document:
         template=template.name,
     )
     return document
+
+
+def typeset(document: Document, language: Language) -> None:
+    """Give the words of the document the language's typography, in place.
+
+    Plain-text fields (titles, names, quotes, agenda items) arrive as typed;
+    Markdown fields are typeset already and pass unchanged.  Link texts (often
+    an address) keep every character; straight quotes inside a quotation
+    become the inner quotation marks.
+    """
+
+    def inlines(nodes: list[d.Inline], inner: bool) -> None:
+        for node in nodes:
+            if isinstance(node, d.Text):
+                node.text = language.typeset(node.text, inner=inner)
+            elif isinstance(node, d.Emphasis | d.Strong):
+                inlines(node.children, inner)
+            elif isinstance(node, d.FootnoteRef):
+                blocks(node.body, inner=False)
+
+    def blocks(nodes: list[d.Block], inner: bool) -> None:
+        for node in nodes:
+            if isinstance(node, d.Paragraph | d.Heading):
+                inlines(node.children, inner)
+            elif isinstance(node, d.ListBlock):
+                for item in node.items:
+                    blocks(item.children, inner)
+            elif isinstance(node, d.Quote):
+                blocks(node.children, inner=True)
+                inlines(node.attribution, inner)
+            elif isinstance(node, d.Table):
+                for row in node.rows:
+                    for cell in row.cells:
+                        blocks(cell.children, inner)
+
+    blocks(document.children, inner=False)
+    furniture = document.furniture
+    furniture.header = language.typeset(furniture.header)
+    furniture.footer = language.typeset(furniture.footer)
 
 
 def template_context(workshop: Workshop, template: Template) -> dict[str, object]:

@@ -119,6 +119,17 @@ class Language:
         q = self.profile.quotes
         return f"{q[2]}{text}{q[3]}" if inner else f"{q[0]}{text}{q[1]}"
 
+    def typeset(self, text: str, *, inner: bool = False) -> str:
+        """Typed text as the language prints it: "ODIHR's" → "ODIHR’s", "--" → "–".
+
+        Straight double quotes become the language's (``inner``: those for a
+        quotation within a quotation); in French the space typed before
+        : ; ! ? » and after « becomes a no-break one.
+        """
+        from .typography import typeset
+
+        return typeset(self.profile, text, inner=inner)
+
     @property
     def smartquotes(self) -> list[str]:
         """Opening/closing double and single quotes for markdown-it's typographer."""

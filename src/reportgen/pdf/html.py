@@ -13,11 +13,20 @@ from urllib.parse import urlsplit
 
 from .. import documents as d
 from ..templates import Template
+from .watermark import watermark_svg
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 # C0 controls (bar tab, newline, carriage return) cannot appear in HTML text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PAGE_FIELD = re.compile(r"\{(page|pages)\}")
+# White space that may break; str.split() would also take the no-break spaces
+# French puts before a colon ("Annexe 1 : Programme"), and lose them.
+_BREAKABLE_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def one_line(value: str) -> str:
+    """Text on one line, breakable runs of white space as one space, no-break spaces kept."""
+    return _BREAKABLE_SPACE.sub(" ", value).strip()
 
 
 def write_html(document: d.Document, template: Template, *, draft: bool) -> str:
@@ -138,9 +147,24 @@ class _HtmlWriter:
                 label.append(text(part))
         out.append(f'<div class="running-page">{"".join(label)}</div>\n')
         if self.draft:
-            mark = text(furniture.draft_label or "DRAFT")
+            label = furniture.draft_label or "DRAFT"
+            mark = text(label)
             out.append(f'<div class="running-draft">{mark}</div>\n')
-            out.append(f'<div class="draft-watermark" aria-hidden="true">{mark}</div>\n')
+            out.append(self._watermark(label))
+
+    def _watermark(self, label: str) -> str:
+        """The big diagonal mark: a picture of the letters, so that it is not in the text."""
+        theme = self.template.theme
+        svg = watermark_svg(
+            label, (theme.heading_font, *theme.fallback_fonts), theme.color("draft")
+        )
+        if svg is None:  # no font file to draw from: the mark as text, as before
+            return f'<div class="draft-watermark" aria-hidden="true">{text(label)}</div>\n'
+        picture = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+        return (
+            f'<div class="draft-watermark" data-drawn="outlines" aria-hidden="true" '
+            f'style="background-image: url({picture})"></div>\n'
+        )
 
     # -- blocks -----------------------------------------------------------------
 
@@ -163,7 +187,7 @@ class _HtmlWriter:
             attributes += ' class="not-in-toc"'
         if _has_footnote(node.children):
             # The bookmark is the heading's words, not its footnote mark.
-            label = " ".join(d.plain_text(node.children).split())
+            label = one_line(d.plain_text(node.children))
             attributes += f' data-label="{attr(label)}"'
         self.out.append(f"<h{level}{attributes}>")
         self.inlines(node.children)
@@ -264,7 +288,7 @@ class _HtmlWriter:
             anchor = self.heading_ids.get(id(heading))
             if anchor is None:
                 continue
-            label = text(" ".join(d.plain_text(heading.children).split()))
+            label = text(one_line(d.plain_text(heading.children)))
             out.append(
                 f'<li class="toc-level-{min(max(heading.level, 1), 3)}">'
                 f'<a href="#{anchor}">{label}</a></li>\n'

@@ -171,7 +171,8 @@ class _Writer:
             if heading.in_toc and 1 <= heading.level <= levels:
                 bookmark = (len(self.bookmarks) + 1, f"_Toc{len(self.bookmarks) + 1:08d}")
                 self.bookmarks[id(heading)] = bookmark
-                text = " ".join(d.plain_text(heading.children).split())
+                # Breakable spaces only: the no-break ones ("Annexe 1 : …") stay.
+                text = re.sub(r"[ \t\n\r\f\v]+", " ", d.plain_text(heading.children)).strip()
                 self.toc_entries.append((heading.level, text, bookmark[1]))
 
     # -- blocks -------------------------------------------------------------------
@@ -501,13 +502,13 @@ class _Writer:
     def _properties(self) -> None:
         meta = self.source.metadata
         props = self.doc.core_properties
-        props.title = meta.title
-        props.subject = meta.subject
-        props.author = "; ".join(meta.authors)
-        props.keywords = "; ".join(meta.keywords)
+        props.title = _property(meta.title)
+        props.subject = _property(meta.subject)
+        props.author = _property("; ".join(meta.authors))
+        props.keywords = _property("; ".join(meta.keywords))
         props.language = self.language
         props.content_status = "Draft" if meta.draft else "Final"
-        props.identifier = meta.reference
+        props.identifier = _property(meta.reference)
         props.comments = ""
         props.category = ""
         props.last_modified_by = "reportgen"
@@ -532,6 +533,11 @@ class _Writer:
             self.doc.part.package,
         )
         self.doc.part.package.relate_to(custom, RT.CUSTOM_PROPERTIES)
+
+
+def _property(text: str) -> str:
+    """A document property as Word takes it: at most 255 characters (the rest is cut off)."""
+    return text if len(text) <= 255 else text[:254] + "…"
 
 
 def _rasterize_svg(block: d.Image, max_width: int) -> tuple[bytes, Emu] | None:
