@@ -89,6 +89,10 @@ class OverwriteError(ReportgenError):
     """Writing would destroy someone's work (an edited DOCX, a locked output)."""
 
 
+class OutputError(ReportgenError):
+    """An output cannot be written: no permission, no space, a file where a folder should be."""
+
+
 class UsageError(ReportgenError):
     """The command line was used wrongly."""
 

@@ -6,13 +6,14 @@ Both ``generate`` and ``publish`` reach the PDF through ``docx_to_pdf``
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ReportgenError, TemplateError
+from .errors import OverwriteError, ReportgenError, TemplateError, UsageError
 from .results import Message, Warnings
 from .templates import DEFAULT_TEMPLATE, Template, find_template
 
@@ -75,6 +76,7 @@ def generate(
         workshop = load_workshop(source)
         template = find_template(workshop.report.template, base=source.parent)
         check_language(template, workshop.report.language, where=str(source))
+        files.check_folder(output_dir)  # before the work, not after it
     with timings.phase("compose"):
         document = compose(workshop, template)
     with timings.phase("docx"):
@@ -83,17 +85,18 @@ def generate(
 
     stem = source.stem
     with timings.phase("save"), files.output_lock(output_dir, stem):
-        docx_path = output_dir / f"{stem}.docx"
+        outputs: dict[Path, bytes] = {}
         if "docx" in formats:
+            docx_path = output_dir / f"{stem}.docx"
             backup = files.guard_edited_docx(docx_path, force=force)
             if backup:
                 outcome.backups.append(backup)
-            files.write_atomically(docx_path, docx)
-            outcome.written.append(docx_path)
+            outputs[docx_path] = docx
         if pdf is not None:
-            pdf_path = output_dir / f"{stem}.pdf"
-            files.write_atomically(pdf_path, pdf)
-            outcome.written.append(pdf_path)
+            outputs[output_dir / f"{stem}.pdf"] = pdf
+        files.remove_stale_temporaries(output_dir, [path.name for path in outputs])
+        files.write_all_atomically(outputs)
+        outcome.written.extend(outputs)
     outcome.warnings = warnings.messages
     return outcome
 
@@ -114,7 +117,7 @@ def publish(
     from .word import review, safety
 
     reviewed = Path(reviewed)
-    output = Path(output) if output else reviewed.with_suffix(".pdf")
+    output = published_path(reviewed, output)
     outcome = Outcome(reviewed)
     warnings = Warnings()
     timings = outcome.timings
@@ -127,6 +130,29 @@ def publish(
     outcome.written.append(output)
     outcome.warnings = warnings.messages
     return outcome
+
+
+def published_path(reviewed: Path, output: Path | str | None) -> Path:
+    """Where ``publish`` writes: ``output``, else the DOCX's name with ``.pdf``.
+
+    A folder as ``output`` (one that exists, or a name ending in ``/``)
+    receives ``<stem>.pdf``.  The PDF must have a ``.pdf`` name and may never
+    replace the reviewed DOCX itself.
+    """
+    target = Path(output) if output else reviewed.with_suffix(".pdf")
+    if target.is_dir() or str(output or "").endswith(("/", os.sep)):
+        target = target / f"{reviewed.stem}.pdf"
+    if target.suffix.lower() != ".pdf":
+        raise UsageError(
+            f"{target}: --output names the PDF to write, and needs a .pdf name "
+            f"(for example {target.with_suffix('.pdf').name}), or a folder (ending in /)"
+        )
+    if target.exists() and reviewed.exists() and target.samefile(reviewed):
+        raise OverwriteError(
+            f"{target}: the PDF would replace the reviewed DOCX it is made from",
+            hint="give the PDF another name with --output",
+        )
+    return target
 
 
 def docx_to_pdf(

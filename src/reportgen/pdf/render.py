@@ -18,6 +18,7 @@ from ..errors import TemplateError
 from ..results import Warnings
 from ..templates import Template
 from .fetcher import FetchRefused, TemplateFetcher  # first: imports WeasyPrint quietly
+from .glyphs import check_glyphs
 
 # Written into every PDF (see render_pdf): archival PDF/A-3u, since PDF/A-3
 # also allows attaching the reviewed DOCX later; tagged for screen readers.
@@ -91,6 +92,10 @@ def render_pdf(
                         "later page than its reference"
                     )
                 break
+        if warnings is not None:
+            with phase("layout"):
+                check_glyphs(document, warnings, fonts)
+        _without_attachments(document)
         with phase("write"), python_warnings.catch_warnings():
             # WeasyPrint opens its sRGB profile (for PDF/A) and leaves the file
             # to the garbage collector; the warning about it is not ours to show.
@@ -98,6 +103,16 @@ def render_pdf(
                 "ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning
             )
             return document.write_pdf(**PDF_OPTIONS)
+
+
+def _without_attachments(document: Document) -> None:
+    """Embed no file the HTML asks for (``rel="attachment"``), not even the template's own.
+
+    reportgen's HTML never asks; this keeps it so whatever the HTML holds.
+    """
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
 
 
 # -- footnotes on the page of their reference ------------------------------------------
