@@ -177,13 +177,14 @@ def close(color: str, expected: str, tolerance: int = 4) -> bool:
 
 def test_the_second_template_is_a_theme_and_a_logo_only() -> None:
     folder = TEMPLATES / HOUSE
-    assert sorted(p.name for p in folder.iterdir()) == ["logo.svg", "theme.yaml"]
+    # logo.svg is the artwork the PNG was drawn from.
+    assert sorted(p.name for p in folder.iterdir()) == ["logo.png", "logo.svg", "theme.yaml"]
     template = find_template(HOUSE)
     base = find_template("meeting-report")
     assert template.composition == base.composition
     assert template.css == base.css
     assert template.languages() == base.languages()
-    assert template.theme.logo == folder / "logo.svg"
+    assert template.theme.logo == folder / "logo.png"
     assert template.theme != base.theme
 
 
@@ -207,7 +208,7 @@ def test_the_example_in_the_second_template_takes_its_look_from_the_theme(
     assert document.styles["Normal"].font.size.pt == theme.size("body")
     assert document.sections[0].left_margin.mm == pytest.approx(theme.margin("left"), abs=0.1)
     # The house logo, not the default one, is on the cover of both.
-    logo = (TEMPLATES / HOUSE / "logo.svg").read_bytes()
+    logo = (TEMPLATES / HOUSE / "logo.png").read_bytes()
     assert logo in [part.blob for part in document.part.package.iter_parts()]
     # The PDF.
     assert close(ink_color(house.pdf, *heading(house.pdf, "Introduction")), accent)
