@@ -745,7 +745,7 @@ def report(bench: Bench, started: dt.datetime, elapsed: float) -> str:
             *phases,
             "",
             "The process time also holds interpreter start-up and imports "
-            "(WeasyPrint alone takes about 0.8 s to import).",
+            "(importing WeasyPrint alone takes 0.5–0.8 s).",
             "",
         ]
     if bench.failures:
