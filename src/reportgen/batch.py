@@ -33,13 +33,13 @@ class BatchResult:
 
 
 def generate_one(source: Path, output_dir: Path, formats: tuple[str, ...],
-                 force: bool) -> BatchResult:
+                 force: bool, overlap: bool = False) -> BatchResult:
     """Run the pipeline on one input; every failure becomes part of the result."""
     from .pipeline import generate
 
     result = BatchResult(str(source))
     try:
-        outcome = generate(source, output_dir, formats=formats, force=force)
+        outcome = generate(source, output_dir, formats=formats, force=force, overlap=overlap)
     except ReportgenError as error:
         result.error_lines = error.lines()
         result.exit_code = error.exit_code
@@ -80,10 +80,14 @@ def run_batch(sources: list[Path], output_dir: Path, *, formats: tuple[str, ...]
     results: dict[int, BatchResult] = {}
     try:
         if jobs <= 1:
+            # One report: its PDF half may start on the other core at once
+            # (pipeline.generate's overlap).  Several reports one after
+            # another share this process's warm WeasyPrint instead.
+            overlap = len(sources) == 1
             for index, source in enumerate(sources):
                 if bar:
                     bar.started(source)
-                results[index] = generate_one(source, output_dir, formats, force)
+                results[index] = generate_one(source, output_dir, formats, force, overlap)
                 if bar:
                     bar.finished(results[index])
         else:

@@ -63,6 +63,15 @@ class ReportgenError(Exception):
     def __str__(self) -> str:
         return "\n".join(self.lines())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Whole, with its problems and hint, when it crosses from the PDF process.
+        return (_rebuild, (type(self), self.message, self.problems, self.hint))
+
+
+def _rebuild(kind: type[ReportgenError], message: str, problems: tuple[Problem, ...],
+             hint: str | None) -> ReportgenError:
+    return kind(message, problems=problems, hint=hint)
+
 
 class InputError(ReportgenError):
     """The YAML input is not valid; ``problems`` holds every error found in it."""

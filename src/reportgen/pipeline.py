@@ -9,13 +9,17 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import OverwriteError, ReportgenError, TemplateError, UsageError
 from .results import Message, Warnings
 from .templates import DEFAULT_TEMPLATE, Template, find_template
+
+if TYPE_CHECKING:
+    from .pdf.worker import PdfWorker
 
 FORMATS = ("docx", "pdf")
 
@@ -55,19 +59,30 @@ def generate(
     *,
     formats: tuple[str, ...] = FORMATS,
     force: bool = False,
+    overlap: bool = False,
 ) -> Outcome:
     """Validate ``source`` and write ``<stem>.docx`` and/or ``<stem>.pdf`` into ``output_dir``.
 
     Nothing is written unless everything succeeded; an edited DOCX is not
     replaced unless ``force`` (and then it is kept as a backup first).
+    With ``overlap``, on a machine with two cores or more, the PDF half runs
+    in a second process started at once (pdf/worker.py): it imports and
+    warms up WeasyPrint while this one builds the DOCX.
     """
+    from .pdf.worker import PdfWorker, worth_forking
+
+    worker = PdfWorker() if overlap and "pdf" in formats and worth_forking() else None
+    with worker or nullcontext():
+        return _generate(Path(source), Path(output_dir), formats, force, worker)
+
+
+def _generate(source: Path, output_dir: Path, formats: tuple[str, ...], force: bool,
+              worker: PdfWorker | None) -> Outcome:
     from . import files
     from .compose import compose
     from .source import load_workshop
     from .word.writer import write_docx
 
-    source = Path(source)
-    output_dir = Path(output_dir)
     outcome = Outcome(source)
     timings = outcome.timings
     warnings = Warnings()
@@ -79,9 +94,12 @@ def generate(
         files.check_folder(output_dir)  # before the work, not after it
     with timings.phase("compose"):
         document = compose(workshop, template)
+    if worker is not None:
+        worker.warm_up(document, template)
     with timings.phase("docx"):
         docx = write_docx(document, template)
-    pdf = docx_to_pdf(docx, warnings, timings, template=template) if "pdf" in formats else None
+    render = worker.docx_to_pdf if worker is not None else docx_to_pdf
+    pdf = render(docx, warnings, timings, template=template) if "pdf" in formats else None
 
     stem = source.stem
     with timings.phase("save"), files.output_lock(output_dir, stem):

@@ -1,0 +1,182 @@
+"""The PDF half of ``generate`` in a second process, warmed up while the DOCX is built."""
+
+# A fresh ``reportgen generate`` spends about half a second importing
+# WeasyPrint and paying its first-use costs (fonts, hyphenation dictionary,
+# C types) before it can lay out a page, and as long again loading the
+# input, composing and writing the DOCX.  Neither needs the other until the
+# DOCX exists, so on a machine with two cores the worker forks at the start,
+# imports and warms WeasyPrint on the second core, then runs the one
+# DOCX → PDF path (pipeline.docx_to_pdf) on the DOCX it receives: the PDF is
+# still rendered from the DOCX, by the same code as in one process.
+#
+# The worker writes no file and prints nothing: the PDF, the warnings and
+# the phase timings come back to the parent, which saves the outputs as
+# before (files.write_all_atomically).  If the parent dies, the worker reads
+# the end of its pipe and exits.
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from contextlib import suppress
+from dataclasses import replace
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .. import documents as d
+from ..results import Warnings
+from ..templates import Template
+
+# Set to 0 to keep the PDF half in the calling process (profiling, debugging).
+ENVIRONMENT_SWITCH = "REPORTGEN_PDF_WORKER"
+
+# How much of the composed report the warm-up renders: enough for its fonts,
+# hyphenation and page furniture, a fraction of the work.
+WARM_UP_BLOCKS = 8
+
+
+class WorkerFailed(RuntimeError):
+    """The worker process died or hit a bug; the message holds its traceback."""
+
+
+def worth_forking() -> bool:
+    """True where a second process can run at the same time as this one."""
+    if os.environ.get(ENVIRONMENT_SWITCH, "1").strip() == "0":
+        return False
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return cores >= 2
+
+
+class PdfWorker:
+    """A forked process that renders one DOCX into a PDF.
+
+    Use as a context manager; ``warm_up`` as soon as the composed document is
+    known, then ``docx_to_pdf`` once with the DOCX.
+    """
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork")
+        self._connection, child_end = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(child_end, self._connection), name="reportgen-pdf", daemon=True
+        )
+        self._process.start()
+        child_end.close()
+        self._rendered = False
+
+    def __enter__(self) -> PdfWorker:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def warm_up(self, document: d.Document, template: Template) -> None:
+        """Let the worker lay out the beginning of ``document`` while the DOCX is written."""
+        sample = replace(document, children=document.children[:WARM_UP_BLOCKS])
+        self._send(("warm", sample, template))
+
+    def docx_to_pdf(self, docx: bytes, warnings: Warnings, timings: Any, *,
+                    template: Template | None = None, draft: bool | None = None) -> bytes:
+        """``pipeline.docx_to_pdf`` run by the worker: same arguments, same result or error."""
+        self._send(("render", docx, template, draft))
+        self._rendered = True
+        try:
+            kind, *payload = self._connection.recv()
+        except (EOFError, OSError):
+            self._process.join(5)
+            raise WorkerFailed(
+                f"the PDF process stopped unexpectedly (exit status {self._process.exitcode})"
+            ) from None
+        if kind == "bug":
+            raise WorkerFailed(f"the PDF process failed:\n{payload[0]}")
+        messages, phases = payload[-2], payload[-1]
+        for message in messages:
+            warnings.warn(message.text, message.where)
+        for name, seconds in phases.items():
+            timings.phases[name] = timings.phases.get(name, 0.0) + seconds
+        if kind == "error":
+            raise payload[0]
+        return payload[0]
+
+    def close(self) -> None:
+        """Stop the worker and reap it.
+
+        After a render it has already exited; before one (the input was
+        invalid, say) it is still importing and is stopped at once rather
+        than waited for.
+        """
+        self._connection.close()
+        if not self._rendered:
+            self._process.terminate()
+        self._process.join(5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+
+    def _send(self, message: tuple[object, ...]) -> None:
+        # If it died, docx_to_pdf says so when it reads the answer.
+        with suppress(OSError):
+            self._connection.send(message)
+
+
+def _serve(connection: Connection, parent_end: Connection) -> None:
+    """The worker's life: import, warm up, render once, exit."""
+    parent_end.close()
+    try:
+        _answer(connection)
+    except (KeyboardInterrupt, EOFError, OSError):
+        pass  # interrupted (the parent says so), or the parent is gone
+    finally:
+        connection.close()
+
+
+def _answer(connection: Connection) -> None:
+    from ..errors import ReportgenError
+    from ..pipeline import Timings, docx_to_pdf
+
+    try:
+        from ..word import reader  # noqa: F401 - what docx_to_pdf needs first
+        from . import render  # noqa: F401 - imports WeasyPrint, the slow part
+    except Exception:
+        failure: str | None = traceback.format_exc()  # told when the DOCX arrives
+    else:
+        failure = None
+    while True:
+        kind, *payload = connection.recv()
+        if kind == "warm":
+            # Only while idle: once the DOCX is waiting, warming up would
+            # only delay it.
+            if failure is None and not connection.poll():
+                _warm_up(*payload)
+            continue
+        if failure is not None:
+            connection.send(("bug", failure))
+            return
+        docx, template, draft = payload
+        warnings, timings = Warnings(), Timings()
+        try:
+            pdf = docx_to_pdf(docx, warnings, timings, template=template, draft=draft)
+        except ReportgenError as error:
+            connection.send(("error", error, warnings.messages, timings.phases))
+        except Exception:
+            connection.send(("bug", traceback.format_exc()))
+        else:
+            connection.send(("ok", pdf, warnings.messages, timings.phases))
+        return
+
+
+def _warm_up(sample: d.Document, template: Template) -> None:
+    """Render ``sample`` and throw it away: WeasyPrint's first-use costs, paid early."""
+    from .html import write_html
+    from .render import render_pdf
+
+    # A warm-up only: the real render reports any problem this one meets.
+    with suppress(Exception):
+        render_pdf(write_html(sample, template, draft=sample.metadata.draft), template,
+                   warnings=Warnings())
