@@ -26,9 +26,10 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
+# `make bench BENCH_ARGS=--quick` for one short round (bench/run.py --help lists the rest).
 bench: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # The Debian packages the PDF path and the tests need (run as root).
 system-deps:

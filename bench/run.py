@@ -779,7 +779,12 @@ def raw(bench: Bench) -> dict[str, object]:
 
 
 def profile(bench: Bench, made: inputs.Inputs, results: Path) -> None:
-    """pyinstrument profiles of reportgen itself (one input: it runs in-process)."""
+    """pyinstrument profiles of reportgen itself, all in one process.
+
+    The PDF worker is switched off (REPORTGEN_PDF_WORKER=0): pyinstrument
+    sees one process, and would otherwise show the parent waiting for it.
+    """
+    environment = {**os.environ, "REPORTGEN_PDF_WORKER": "0"}
     for size in ("small", "large"):
         source = made.sized[size]
         out = bench.folder("profile", size)
@@ -803,6 +808,7 @@ def profile(bench: Bench, made: inputs.Inputs, results: Path) -> None:
                     "--force",
                 ],
                 cwd=ROOT,
+                env=environment,
                 check=True,
                 capture_output=True,
             )
