@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,23 @@ def libreoffice_convert(source: Path, target_format: str, outdir: Path) -> Path:
     converted = outdir / f"{source.stem}.{extension}"
     assert result.returncode == 0 and converted.is_file(), (result.stdout, result.stderr)
     return converted
+
+
+@pytest.fixture(scope="session", autouse=True)
+def template_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Compiled templates go to a folder of the test session, not to ~/.cache.
+
+    The tests compose from many temporary copies of templates; each would
+    leave its compiled code in the user's cache.  Commands the tests run as
+    subprocesses inherit the variable.
+    """
+    folder = tmp_path_factory.mktemp("template-cache")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("REPORTGEN_CACHE_DIR", str(folder))
+    try:
+        yield folder
+    finally:
+        mp.undo()
 
 
 @pytest.fixture(scope="session")
