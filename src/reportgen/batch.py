@@ -93,9 +93,10 @@ def run_batch(sources: list[Path], output_dir: Path, *, formats: tuple[str, ...]
         else:
             # Import the heavy libraries once, before forking, so that each
             # worker starts with them loaded (and shares their pages).
-            import weasyprint  # noqa: F401
-
             from . import pipeline  # noqa: F401
+            from .pdf.libraries import import_weasyprint
+
+            import_weasyprint()
 
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:

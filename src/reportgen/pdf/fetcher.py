@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import mimetypes
-import warnings as python_warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-with python_warnings.catch_warnings():
-    # WeasyPrint warns on import when the system lacks HarfBuzz-Subset; it then
-    # subsets fonts with fontTools, which works (and is what the tests run).
-    python_warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from ..results import Warnings
+from .libraries import import_weasyprint
+
+import_weasyprint()  # the first import of WeasyPrint goes through it (see libraries.py)
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 
 class FetchRefused(ValueError):

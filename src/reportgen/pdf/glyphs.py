@@ -18,11 +18,15 @@ from functools import lru_cache
 from typing import Any
 
 import cffi
-from weasyprint.document import Document
-from weasyprint.formatting_structure import boxes
-from weasyprint.text.fonts import FontConfiguration
 
 from ..results import Warnings
+from .libraries import import_weasyprint
+
+import_weasyprint()  # the first import of WeasyPrint goes through it (see libraries.py)
+
+from weasyprint.document import Document  # noqa: E402
+from weasyprint.formatting_structure import boxes  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 # Characters named one by one; past this many, the rest are summed up in one warning.
 NAMED_CHARACTERS = 5

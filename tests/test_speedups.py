@@ -1,0 +1,291 @@
+"""Costs every process paid: finding WeasyPrint's libraries, compiling templates, page lists.
+
+Each shortcut must leave the output as it was: the same libraries loaded, the
+same report composed, the same PDF bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pikepdf
+import pydyf
+import pytest
+from jinja2 import Environment, FileSystemLoader
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from reportgen import documents as d
+from reportgen.compose import compose
+from reportgen.compose.cache import TemplateCache, cache_folder, fingerprint
+from reportgen.compose.environment import make_environment
+from reportgen.language import Language
+from reportgen.pdf import render
+from reportgen.pdf.html import write_html
+from reportgen.pdf.render import render_pdf
+from reportgen.source.model import Event, Participants, Report, Topic, Workshop
+from reportgen.templates import load_template
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE_FOLDER = ROOT / "templates" / "meeting-report"
+LINUX = sys.platform.startswith("linux")
+
+
+def run_python(code: str) -> str:
+    """``code`` in a fresh interpreter (nothing imported yet); its standard output."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=ROOT, timeout=120)
+    return result.stdout
+
+
+# -- WeasyPrint's C libraries --------------------------------------------------------
+
+LOADED_LIBRARIES = """
+import json, os
+from weasyprint.text import ffi
+names = ("gobject", "pango-", "pangoft2", "harfbuzz", "fontconfig")
+with open("/proc/self/maps") as maps:
+    paths = {os.path.realpath(line.split()[-1]) for line in maps if ".so" in line}
+print(json.dumps({
+    "paths": sorted(p for p in paths if any(n in os.path.basename(p) for n in names)),
+    "missing": [n for n in ("gobject", "pango", "harfbuzz", "harfbuzz_subset", "fontconfig",
+                            "pangoft2") if getattr(ffi, n) is None],
+}))
+"""
+
+
+@pytest.mark.skipif(not LINUX, reason="ctypes runs gcc and ld to find libraries only on Linux")
+def test_weasyprint_is_imported_without_running_a_compiler() -> None:
+    code = (
+        "import json, os, sys\n"
+        "started = []\n"
+        "def note(event, args):\n"
+        "    if event == 'subprocess.Popen':\n"
+        "        started.append(os.path.basename(str(args[1][0])))\n"
+        "sys.addaudithook(note)\n"
+        "import ctypes.util\n"
+        "import reportgen.pdf.render\n"
+        "from weasyprint.text import ffi\n"
+        "print(json.dumps({'started': started,\n"
+        "    'restored': ctypes.util.find_library.__name__,\n"
+        "    'loaded': [n for n in ('pango', 'pangoft2', 'harfbuzz', 'harfbuzz_subset',\n"
+        "               'fontconfig', 'gobject') if getattr(ffi, n) is not None]}))\n"
+    )
+    result = json.loads(run_python(code))
+    assert not {"gcc", "cc", "ld", "objdump"} & set(result["started"]), result["started"]
+    assert result["restored"] == "find_library"
+    assert result["loaded"] == [
+        "pango", "pangoft2", "harfbuzz", "harfbuzz_subset", "fontconfig", "gobject"
+    ]
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").is_file(), reason="needs /proc/self/maps")
+def test_weasyprint_loads_the_same_library_files_as_with_the_full_search() -> None:
+    plain = json.loads(run_python("import weasyprint\n" + LOADED_LIBRARIES))
+    ours = json.loads(run_python(
+        "from reportgen.pdf.libraries import import_weasyprint\n"
+        "import_weasyprint()\n" + LOADED_LIBRARIES
+    ))
+    assert ours == plain
+    assert ours["missing"] == [] and len(ours["paths"]) >= 6
+
+
+def test_pdf_html_still_does_not_import_weasyprint() -> None:
+    code = "import sys, reportgen.pdf.html\nprint('weasyprint' in sys.modules)\n"
+    assert run_python(code).strip() == "False"
+
+
+# -- compiled templates on disk ------------------------------------------------------
+
+
+def small_workshop() -> Workshop:
+    return Workshop(
+        source=Path("small.yaml"),
+        report=Report(title="Workshop Report", organizer="Office for Meetings",
+                      organizer_short="OM"),
+        event=Event(name="Expert Workshop", city="Tbilisi", country="Georgia",
+                    kind="expert workshop", date=date(2018, 11, 29)),
+        participants=Participants(women=16, men=9, states=10,
+                                  sectors=["national and local authorities", "academia"]),
+        topics=[Topic(id="one", title="First Topic", summary="Summary of *one*.")],
+    )
+
+
+def headings(document: d.Document) -> list[str]:
+    return [d.plain_text([block]) for block in document.children
+            if isinstance(block, d.Heading)]
+
+
+def cached_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("template-*.cache"))
+
+
+def test_a_composed_report_is_the_same_from_a_warm_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(cache))
+    template = load_template(TEMPLATE_FOLDER)
+    cold = compose(small_workshop(), template)
+    assert len(cached_files(cache)) == 1
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+
+    warm = compose(small_workshop(), template)
+    assert warm == cold
+    # What a new environment finds for the template: code, ready to run.
+    env = make_environment(template, Language("en"))
+    source = template.composition.read_text(encoding="utf-8")
+    bucket = env.bytecode_cache.get_bucket(
+        env, template.composition.name, str(template.composition), source
+    )
+    assert bucket.code is not None
+
+
+def test_an_edited_template_is_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "meeting-report"
+    shutil.copytree(TEMPLATE_FOLDER, folder)
+    before = compose(small_workshop(), load_template(folder))
+    assert "Introduction" in headings(before)
+
+    composition = folder / "report.xml.j2"
+    source = composition.read_text(encoding="utf-8")
+    edited = source.replace('<h1>{{ _("Introduction") }}</h1>', "<h1>Why we met</h1>")
+    assert edited != source
+    composition.write_text(edited, encoding="utf-8")
+    after = compose(small_workshop(), load_template(folder))
+    assert "Why we met" in headings(after)
+    assert "Introduction" not in headings(after)
+
+
+def test_code_compiled_by_another_programs_environment_is_never_loaded(
+    tmp_path: Path
+) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "t.j2").write_text("<p>{{ value }}</p>", encoding="utf-8")
+    (tmp_path / "cache").mkdir(mode=0o700)
+    cache = TemplateCache(tmp_path / "cache")
+    # Another program, same folder, same template, no autoescape: its code is cached.
+    other = Environment(loader=FileSystemLoader(str(folder)), bytecode_cache=cache,
+                        autoescape=False)  # noqa: S701 - the unescaped code must not leak
+    assert other.get_template("t.j2").render(value="<b>") == "<p><b></p>"
+    assert len(cached_files(tmp_path / "cache")) == 1
+
+    ours = ImmutableSandboxedEnvironment(loader=FileSystemLoader(str(folder)),
+                                         bytecode_cache=cache, autoescape=True)
+    assert ours.get_template("t.j2").render(value="<b>") == "<p>&lt;b&gt;</p>"
+    assert len(cached_files(tmp_path / "cache")) == 2
+    assert fingerprint(ours) != fingerprint(other)
+
+
+def test_a_cache_folder_others_may_write_to_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "shared"
+    cache.mkdir()
+    cache.chmod(0o777)
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(cache))
+    assert cache_folder() is None
+    document = compose(small_workshop(), load_template(TEMPLATE_FOLDER))
+    assert "Introduction" in headings(document)
+    assert list(cache.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="giving a folder to another user needs root")
+def test_a_cache_folder_of_another_user_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "theirs"
+    cache.mkdir(mode=0o700)
+    os.chown(cache, 65534, 65534)  # nobody
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(cache))
+    assert cache_folder() is None
+    assert "Introduction" in headings(compose(small_workshop(), load_template(TEMPLATE_FOLDER)))
+    assert list(cache.iterdir()) == []
+
+
+def test_a_cache_folder_that_cannot_be_made_means_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "a-file" / "cache"))
+    assert cache_folder() is None
+    assert "Introduction" in headings(compose(small_workshop(), load_template(TEMPLATE_FOLDER)))
+
+
+def test_a_damaged_cache_file_is_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(cache))
+    template = load_template(TEMPLATE_FOLDER)
+    expected = compose(small_workshop(), template)
+    (file,) = cached_files(cache)
+    file.write_bytes(file.read_bytes()[:40] + b"\x00garbage" * 50)
+    assert compose(small_workshop(), template) == expected
+    file.write_bytes(b"")
+    assert compose(small_workshop(), template) == expected
+
+
+def test_the_cache_folder_follows_xdg_then_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REPORTGEN_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_folder() == tmp_path / "xdg" / "reportgen" / "templates"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/so/ignored")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    folder = cache_folder()
+    assert folder == tmp_path / "home" / ".cache" / "reportgen" / "templates"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+# -- pydyf's page references ---------------------------------------------------------
+
+
+def test_page_references_see_pages_added_after_a_first_call() -> None:
+    assert isinstance(render._UNCACHED_PAGE_REFERENCES, property)
+    pdf = pydyf.PDF()
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = pdf.page_references
+    assert pdf.page_references is first  # built once
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert len(pdf.page_references) == 3
+    assert pdf.page_references == render._UNCACHED_PAGE_REFERENCES.fget(pdf)
+    assert pdf.page_references[0] == first[0]
+
+
+def test_a_pdf_is_byte_for_byte_the_same_as_with_pydyfs_own_page_references(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1550188800")
+    template = load_template(TEMPLATE_FOLDER)
+    words = "Participants discussed the practical steps of consultation at the local level. "
+    children: list[d.Block] = [d.TableOfContents()]
+    for number in range(1, 7):
+        children += [
+            d.Heading(1, [d.Text(f"Part {number}")]),
+            *[d.Paragraph([d.Text(words * 12)]) for _ in range(5)],
+        ]
+    document = d.Document(children=children)
+    html = write_html(document, template, draft=True)
+
+    cached = render_pdf(html, template)
+    with monkeypatch.context() as patched:
+        patched.setattr(pydyf.PDF, "page_references", render._UNCACHED_PAGE_REFERENCES)
+        uncached = render_pdf(html, template)
+    assert cached == uncached
+    with pikepdf.open(io.BytesIO(cached)) as pdf:
+        assert len(pdf.pages) >= 4
