@@ -26,8 +26,9 @@ class Generated:
     pdf: Path
 
 
-def pdf_text(pdf: Path, *, first: int | None = None, last: int | None = None,
-             layout: bool = False) -> str:
+def pdf_text(
+    pdf: Path, *, first: int | None = None, last: int | None = None, layout: bool = False
+) -> str:
     """What a reader sees: pdftotext's text of the PDF (or of some pages)."""
     command = ["pdftotext", "-enc", "UTF-8"]
     if layout:
@@ -36,8 +37,9 @@ def pdf_text(pdf: Path, *, first: int | None = None, last: int | None = None,
         command += ["-f", str(first)]
     if last is not None:
         command += ["-l", str(last)]
-    return subprocess.run([*command, str(pdf), "-"], capture_output=True, check=True,
-                          text=True, timeout=120).stdout
+    return subprocess.run(
+        [*command, str(pdf), "-"], capture_output=True, check=True, text=True, timeout=120
+    ).stdout
 
 
 def libreoffice_convert(source: Path, target_format: str, outdir: Path) -> Path:
@@ -48,9 +50,19 @@ def libreoffice_convert(source: Path, target_format: str, outdir: Path) -> Path:
     profile = Path(tempfile.gettempdir()) / f"reportgen-lo-{uuid.uuid4().hex}"
     try:
         result = subprocess.run(
-            [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-             "--convert-to", target_format, "--outdir", str(outdir), str(source)],
-            capture_output=True, text=True, timeout=240,
+            [
+                binary,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--convert-to",
+                target_format,
+                "--outdir",
+                str(outdir),
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=240,
         )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
@@ -89,8 +101,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
         results = {}
         for source in INPUTS:
             generate(source, outdir)
-            results[source.stem] = Generated(source, outdir / f"{source.stem}.docx",
-                                             outdir / f"{source.stem}.pdf")
+            results[source.stem] = Generated(
+                source, outdir / f"{source.stem}.docx", outdir / f"{source.stem}.pdf"
+            )
     finally:
         mp.undo()
     return results

@@ -82,17 +82,30 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
             path = folder / f"{copy:02d}-{example.name}"
             if copy == 3 and example.name == "tbilisi-2018-migrant-integration.yaml":
                 text = text.replace("  language: en\n", "  langauge: en\n", 1)
-                bad.append(Bad(path, _line_of(text, "langauge"), "report.langauge",
-                               "did you mean `language`?"))
+                bad.append(
+                    Bad(
+                        path,
+                        _line_of(text, "langauge"),
+                        "report.langauge",
+                        "did you mean `language`?",
+                    )
+                )
             if copy == 4 and example.name == "vienna-2019-hate-crime-data.yaml":
                 head, recommendations = text.split("\nrecommendations:\n")
-                recommendations = recommendations.replace("    topic: recording\n",
-                                                          "    topic: recordng\n", 1)
+                recommendations = recommendations.replace(
+                    "    topic: recording\n", "    topic: recordng\n", 1
+                )
                 text = f"{head}\nrecommendations:\n{recommendations}"
                 before = recommendations[: recommendations.index("topic: recordng")]
                 number = before.count("  - ") - 1
-                bad.append(Bad(path, _line_of(text, "topic: recordng"),
-                               f"recommendations[{number}].topic", "recordng"))
+                bad.append(
+                    Bad(
+                        path,
+                        _line_of(text, "topic: recordng"),
+                        f"recommendations[{number}].topic",
+                        "recordng",
+                    )
+                )
             path.write_text(text, encoding="utf-8")
             paths.append(path)
     assert len(paths) == 20 and len(bad) == 2
@@ -100,11 +113,21 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
 
 
 def _environment() -> dict[str, str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
-           "REPORTGEN_TEMPLATES": str(ROOT / "templates"), "TERM": "xterm-256color"}
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+        "REPORTGEN_TEMPLATES": str(ROOT / "templates"),
+        "TERM": "xterm-256color",
+    }
     # Settings that would make rich draw differently from a plain terminal.
-    for name in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS",
-                 "LINES"):
+    for name in (
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "TTY_COMPATIBLE",
+        "TTY_INTERACTIVE",
+        "COLUMNS",
+        "LINES",
+    ):
         env.pop(name, None)
     return env
 
@@ -119,8 +142,15 @@ def written(outdir: Path) -> list[Path]:
 
 
 def run_in_pipe(*args: str) -> Run:
-    result = subprocess.run(_reportgen(*args), capture_output=True, text=True, timeout=600,
-                            env=_environment(), stdin=subprocess.DEVNULL, check=False)
+    result = subprocess.run(
+        _reportgen(*args),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=_environment(),
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
     return Run(result.returncode, result.stdout, result.stderr)
 
 
@@ -129,8 +159,13 @@ def run_on_terminal(*args: str) -> Run:
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))
     try:
-        process = subprocess.Popen(_reportgen(*args), stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=slave, env=_environment())
+        process = subprocess.Popen(
+            _reportgen(*args),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            env=_environment(),
+        )
     finally:
         os.close(slave)
     chunks: list[bytes] = []
@@ -176,8 +211,9 @@ def on_terminal(batch: Batch, tmp_path_factory: pytest.TempPathFactory) -> tuple
 def as_json(batch: Batch, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Run]:
     """The batch again for a program: --json, into a pipe (DOCX only, to keep it quick)."""
     outdir = tmp_path_factory.mktemp("season-json")
-    return outdir, run_in_pipe("generate", str(batch.folder), "--output-dir", str(outdir),
-                               "--json", "--format", "docx")
+    return outdir, run_in_pipe(
+        "generate", str(batch.folder), "--output-dir", str(outdir), "--json", "--format", "docx"
+    )
 
 
 def test_a_batch_with_two_bad_inputs_writes_the_other_eighteen_reports(
@@ -200,8 +236,11 @@ def test_the_bad_inputs_are_listed_with_file_and_line(
 ) -> None:
     _, run = on_terminal
     for bad in batch.bad:
-        located = [line for line in as_seen(run.stderr)
-                   if line.startswith(f"{bad.path}:{bad.line}: {bad.field}: ")]
+        located = [
+            line
+            for line in as_seen(run.stderr)
+            if line.startswith(f"{bad.path}:{bad.line}: {bad.field}: ")
+        ]
         assert len(located) == 1, (bad, run.stderr)
         assert bad.words in located[0]
     assert "18 of 20 reports written, 2 failed" in run.stderr
@@ -223,14 +262,18 @@ def test_on_a_terminal_a_progress_bar_shows_the_batch(
         assert f"failed {bad.path}" in seen
 
 
-def test_in_a_pipe_there_is_no_progress_bar_only_plain_lines(
-    batch: Batch, tmp_path: Path
-) -> None:
+def test_in_a_pipe_there_is_no_progress_bar_only_plain_lines(batch: Batch, tmp_path: Path) -> None:
     # Three of the inputs, one of them bad, named one by one (DOCX only, to keep it quick).
     bad = batch.bad[0]
     good = [p for p in batch.good if p.name.startswith("01-")][:2]
-    run = run_in_pipe("generate", *(str(p) for p in [*good, bad.path]), "--output-dir",
-                      str(tmp_path), "--format", "docx")
+    run = run_in_pipe(
+        "generate",
+        *(str(p) for p in [*good, bad.path]),
+        "--output-dir",
+        str(tmp_path),
+        "--format",
+        "docx",
+    )
     assert run.returncode == 1
     assert "\x1b[" not in run.stderr + run.stdout
     assert BAR not in run.stderr

@@ -25,12 +25,12 @@ MEETING_REPORT = ROOT / "meeting-report"
 
 
 def translated_pairs() -> list[tuple[Path, str]]:
-    return [(t, lang) for t in TEMPLATES for lang in SUPPORTED_LANGUAGES
-            if lang != SOURCE_LANGUAGE]
+    return [(t, lang) for t in TEMPLATES for lang in SUPPORTED_LANGUAGES if lang != SOURCE_LANGUAGE]
 
 
-@pytest.mark.parametrize(("template", "language"), translated_pairs(),
-                         ids=lambda v: v.name if isinstance(v, Path) else v)
+@pytest.mark.parametrize(
+    ("template", "language"), translated_pairs(), ids=lambda v: v.name if isinstance(v, Path) else v
+)
 def test_every_catalog_translates_every_message_the_template_uses(template, language):
     # Extracted from the template now, compared with the .po: a message that is
     # missing, empty or fuzzy, or a placeholder the template does not offer, fails.
@@ -47,7 +47,8 @@ def test_the_message_template_is_up_to_date(template):
     pot = read_catalog(template_path(template))
     extracted = extract_messages(template)
     assert [(m.id, m.context) for m in pot if m.id] == [
-        (m.id, m.context) for m in extracted if m.id]
+        (m.id, m.context) for m in extracted if m.id
+    ]
 
 
 def test_supported_languages_are_the_source_language_plus_the_catalogs():
@@ -60,8 +61,9 @@ def test_the_extractor_reads_msgids_as_the_composer_writes_them():
     from reportgen.language import Language
     from reportgen.templates import load_template
 
-    source = ("<p>\n  {% trans n=1 %}\n  One {{ n }}\n  {% endtrans %}\n"
-              "  {{ _('Two %(x)s', x=2) }}</p>\n")
+    source = (
+        "<p>\n  {% trans n=1 %}\n  One {{ n }}\n  {% endtrans %}\n  {{ _('Two %(x)s', x=2) }}</p>\n"
+    )
     seen: list[str] = []
 
     class Recording:
@@ -107,13 +109,16 @@ def test_plural_forms_follow_the_count(language, count, expected):
     assert translations.ngettext("%(n)s woman", "%(n)s women", count) == expected
 
 
-@pytest.mark.parametrize(("language", "count", "expected"), [
-    ("en", 1, "See recommendation 4."),
-    ("en", 2, "See recommendations 4 and 5."),
-    ("ru", 1, "См. рекомендацию 4."),
-    ("ru", 5, "См. рекомендации 4, 5, 6, 7 и 8."),
-    ("fr", 2, "Voir les recommandations 4 et 5."),
-])
+@pytest.mark.parametrize(
+    ("language", "count", "expected"),
+    [
+        ("en", 1, "See recommendation 4."),
+        ("en", 2, "See recommendations 4 and 5."),
+        ("ru", 1, "См. рекомендацию 4."),
+        ("ru", 5, "См. рекомендации 4, 5, 6, 7 и 8."),
+        ("fr", 2, "Voir les recommandations 4 et 5."),
+    ],
+)
 def test_a_template_renders_in_the_report_language(language, count, expected):
     from jinja2 import Environment
 
@@ -121,11 +126,13 @@ def test_a_template_renders_in_the_report_language(language, count, expected):
 
     env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
     env.install_gettext_translations(  # type: ignore[attr-defined]
-        translations_for(MEETING_REPORT, language), newstyle=True)
+        translations_for(MEETING_REPORT, language), newstyle=True
+    )
     numbers = list(range(4, 4 + count))
     template = env.from_string(
         "{% trans count=n, numbers=join(numbers) %}See recommendation {{ numbers }}."
-        "{% pluralize %}See recommendations {{ numbers }}.{% endtrans %}")
+        "{% pluralize %}See recommendations {{ numbers }}.{% endtrans %}"
+    )
     assert template.render(n=count, numbers=numbers, join=Language(language).join) == expected
 
 
@@ -181,7 +188,8 @@ def test_a_complete_catalog_has_no_problems(small):
 def test_a_missing_message_is_reported(small):
     edit_catalog(small, 'msgid "Contents"\nmsgstr "Содержание"\n', "")
     assert [p.split(": ", 1)[1] for p in catalog_problems(small, "ru")] == [
-        "msgid 'Contents' (template line 1): missing"]
+        "msgid 'Contents' (template line 1): missing"
+    ]
 
 
 def test_an_empty_translation_counts_as_missing(small):
@@ -226,8 +234,12 @@ def test_a_plural_form_too_many_is_a_template_error(small):
 
 
 def test_a_translation_that_is_not_plural_where_the_template_is_is_reported(small):
-    edit_catalog(small, 'msgid_plural "%(n)s days"\nmsgstr[0] "%(n)s день"\n'
-                 'msgstr[1] "%(n)s дня"\nmsgstr[2] "%(n)s дней"', 'msgstr "%(n)s дней"')
+    edit_catalog(
+        small,
+        'msgid_plural "%(n)s days"\nmsgstr[0] "%(n)s день"\n'
+        'msgstr[1] "%(n)s дня"\nmsgstr[2] "%(n)s дней"',
+        'msgstr "%(n)s дней"',
+    )
     assert "singular/plural differs" in catalog_problems(small, "ru")[0]
 
 

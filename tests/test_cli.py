@@ -19,9 +19,14 @@ COMMANDS = sorted(cli.commands)
 
 
 def run(*args: str, cwd: Path = ROOT, check: bool = False) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "reportgen", *args], cwd=cwd,
-                            capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "REPORTGEN_TEMPLATES": str(ROOT / "templates")})
+    result = subprocess.run(
+        [sys.executable, "-m", "reportgen", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "REPORTGEN_TEMPLATES": str(ROOT / "templates")},
+    )
     assert "Traceback" not in result.stderr, result.stderr
     if check:
         assert result.returncode == 0, result.stderr
@@ -30,7 +35,8 @@ def run(*args: str, cwd: Path = ROOT, check: bool = False) -> subprocess.Complet
 
 def test_the_contract_commands_all_exist() -> None:
     assert {"generate", "validate", "publish", "new", "schema", "templates", "watch"} <= set(
-        COMMANDS)
+        COMMANDS
+    )
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -63,7 +69,8 @@ def test_validate_prints_each_error_with_its_location(tmp_path: Path) -> None:
     result = run("validate", str(bad))
     assert result.returncode == 1
     assert f"{bad}:4: report.langauge: unknown key `langauge` (did you mean `language`?)" in (
-        result.stderr)
+        result.stderr
+    )
 
 
 def test_a_missing_input_is_a_user_error_not_a_crash(tmp_path: Path) -> None:
@@ -114,6 +121,7 @@ def test_help_and_validate_do_not_import_heavy_libraries() -> None:
         " if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     assert result.stdout.strip() == ""

@@ -27,12 +27,19 @@ ENGLISH_QUOTES = ("“", "”", "‘", "’")
 def small_workshop(**changes: object) -> Workshop:
     fields: dict[str, object] = dict(
         source=Path("small.yaml"),
-        report=Report(title="Workshop Report", organizer="Office for Meetings",
-                      organizer_short="OM"),
-        event=Event(name="Expert Workshop", city="Tbilisi", country="Georgia",
-                    kind="expert workshop", date=date(2018, 11, 29)),
-        participants=Participants(women=16, men=9, states=10,
-                                  sectors=["national and local authorities", "academia"]),
+        report=Report(
+            title="Workshop Report", organizer="Office for Meetings", organizer_short="OM"
+        ),
+        event=Event(
+            name="Expert Workshop",
+            city="Tbilisi",
+            country="Georgia",
+            kind="expert workshop",
+            date=date(2018, 11, 29),
+        ),
+        participants=Participants(
+            women=16, men=9, states=10, sectors=["national and local authorities", "academia"]
+        ),
         topics=[Topic(id="one", title="First Topic", summary="Summary of *one*.")],
     )
     fields.update(changes)
@@ -87,8 +94,9 @@ def parse(body: str) -> d.Document:
 def test_white_space_collapses_as_in_html() -> None:
     document = parse("<p>\n   Several   words <em> inside </em>\n and after  </p>")
     assert document.children == [
-        d.Paragraph([d.Text("Several words "), d.Emphasis([d.Text("inside ")]),
-                     d.Text("and after")])
+        d.Paragraph(
+            [d.Text("Several words "), d.Emphasis([d.Text("inside ")]), d.Text("and after")]
+        )
     ]
 
 
@@ -99,8 +107,9 @@ def test_empty_paragraphs_are_ignored() -> None:
 def test_loose_text_in_a_list_item_becomes_a_paragraph() -> None:
     document = parse("<ol start='4'><li>Do <strong>this</strong></li></ol>")
     assert document.children == [
-        d.ListBlock(True, [d.ListItem([d.Paragraph([d.Text("Do "),
-                                                    d.Strong([d.Text("this")])])])], start=4)
+        d.ListBlock(
+            True, [d.ListItem([d.Paragraph([d.Text("Do "), d.Strong([d.Text("this")])])])], start=4
+        )
     ]
 
 
@@ -149,8 +158,10 @@ def test_a_doctype_in_template_output_is_refused() -> None:
 def test_the_introduction_states_participation_in_words() -> None:
     text = text_of(compose(small_workshop(), find_template()))
     assert "Experts from ten participating States took part in the discussion." in text
-    assert ("The participants – 16 women and nine men – included representatives of "
-            "national and local authorities and academia.") in text
+    assert (
+        "The participants – 16 women and nine men – included representatives of "
+        "national and local authorities and academia."
+    ) in text
 
 
 def test_the_organizer_is_named_in_full_then_by_its_short_form() -> None:
@@ -164,17 +175,26 @@ def test_input_text_can_never_become_markup() -> None:
     text = text_of(document)
     assert "<h1>Title</h1>" in text
     assert "<b>bold</b> & <note>x</note>" in text
-    assert not any(isinstance(b, d.Paragraph) and any(isinstance(i, d.FootnoteRef)
-                   for i in b.children) for b in document.children)
+    assert not any(
+        isinstance(b, d.Paragraph) and any(isinstance(i, d.FootnoteRef) for i in b.children)
+        for b in document.children
+    )
 
 
 def test_recommendations_are_numbered_in_one_sequence_across_groups() -> None:
-    recs = [Recommendation("First.", to=["States"]), Recommendation("Second.", to=["ODIHR"]),
-            Recommendation("Third.", to=["States"]), Recommendation("Fourth.")]
+    recs = [
+        Recommendation("First.", to=["States"]),
+        Recommendation("Second.", to=["ODIHR"]),
+        Recommendation("Third.", to=["States"]),
+        Recommendation("Fourth."),
+    ]
     document = compose(small_workshop(recommendations=recs), find_template())
     lists = [b for b in document.children if isinstance(b, d.ListBlock) and b.ordered]
     assert [(lst.start, d.plain_text(lst.items[0].children)) for lst in lists] == [
-        (1, "First."), (3, "Second."), (4, "Fourth.")]
+        (1, "First."),
+        (3, "Second."),
+        (4, "Fourth."),
+    ]
     text = text_of(document)
     assert text.index("To States") < text.index("To ODIHR") < text.index("General recommendations")
 
@@ -191,8 +211,9 @@ def test_quotes_without_a_topic_go_to_the_introduction() -> None:
 def template_with(tmp_path: Path, body: str) -> Path:
     folder = tmp_path / "custom"
     folder.mkdir()
-    (folder / "report.xml.j2").write_text(f"<document>\n<p>ok</p>\n{body}\n</document>\n",
-                                          encoding="utf-8")
+    (folder / "report.xml.j2").write_text(
+        f"<document>\n<p>ok</p>\n{body}\n</document>\n", encoding="utf-8"
+    )
     return folder
 
 

@@ -39,7 +39,7 @@ def sections(markdown: str) -> dict[str, str]:
         code = FIRST_CODE.search(heading["title"])
         if code:
             end = following.start() if following else len(markdown)
-            out[code.group(1)] = markdown[heading.end():end]
+            out[code.group(1)] = markdown[heading.end() : end]
     return out
 
 
@@ -59,8 +59,9 @@ def test_every_command_is_in_the_readme(command: str) -> None:
     assert f"`reportgen {command}" in readme
 
 
-@pytest.mark.parametrize(("parent", "name"), ALL_FIELDS,
-                         ids=[f"{p}.{n}" if p else n for p, n in ALL_FIELDS])
+@pytest.mark.parametrize(
+    ("parent", "name"), ALL_FIELDS, ids=[f"{p}.{n}" if p else n for p, n in ALL_FIELDS]
+)
 def test_every_input_field_is_documented_in_its_section(parent: str, name: str) -> None:
     documented = sections(INPUT_FORMAT.read_text(encoding="utf-8"))
     if not parent:
@@ -68,7 +69,8 @@ def test_every_input_field_is_documented_in_its_section(parent: str, name: str) 
         return
     assert parent in documented, f"docs/input-format.md needs a section headed `{parent}`"
     assert f"`{name}`" in documented[parent], (
-        f"docs/input-format.md: the `{parent}` section does not describe `{name}`")
+        f"docs/input-format.md: the `{parent}` section does not describe `{name}`"
+    )
 
 
 def test_the_docs_link_only_to_files_that_exist() -> None:
@@ -88,8 +90,17 @@ def test_the_template_guide_covers_every_theme_key_and_css_variable() -> None:
         variable = re.match(r"\s*(--[a-z0-9-]+):", line)
         if variable:
             assert f"`{variable.group(1)}`" in guide, variable.group(1)
-    for key in ("extends", "description", "logo", "fonts.body", "fonts.headings",
-                "fonts.fallback", "colors.table_header", "line_spacing", "page.margin_top"):
+    for key in (
+        "extends",
+        "description",
+        "logo",
+        "fonts.body",
+        "fonts.headings",
+        "fonts.fallback",
+        "colors.table_header",
+        "line_spacing",
+        "page.margin_top",
+    ):
         assert f"`{key}`" in guide, key
 
 
@@ -108,8 +119,11 @@ def test_the_template_guide_names_everything_a_template_can_use() -> None:
     workshop = load_workshop(ROOT / "inputs" / "tbilisi-2018-migrant-integration.yaml")
     env = make_environment(template, Language("en"))
     plain = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
-    names = {*template_context(workshop, template), *(set(env.filters) - set(plain.filters)),
-             *(set(env.globals) - set(plain.globals))}
+    names = {
+        *template_context(workshop, template),
+        *(set(env.filters) - set(plain.filters)),
+        *(set(env.globals) - set(plain.globals)),
+    }
     missing = sorted(name for name in names if f"`{name}`" not in guide)
     assert not missing, f"docs/templates.md does not describe {missing}"
     for style in KNOWN_PARAGRAPH_STYLES:

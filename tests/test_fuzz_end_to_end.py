@@ -123,12 +123,9 @@ PIECES = st.sampled_from([
     "😀", "👩‍👩‍👧", "🇬🇪", "\ue000", "\U0001e900", "e\u0301", "\t", "\r\n", "\r", "\x85",
     "\u2028", "\x07", "\x00", "\x1b[31m", "\ud800", "\uffff", "\x7f", "\x9f", " ", "\u00a0",
 ])  # fmt: skip
-RAW_TEXT = (
-    st.lists(PIECES | st.text(st.characters(codec="utf-8"), max_size=12), max_size=10).map(
-        "".join
-    )
-    | st.text(max_size=40)
-)
+RAW_TEXT = st.lists(PIECES | st.text(st.characters(codec="utf-8"), max_size=12), max_size=10).map(
+    "".join
+) | st.text(max_size=40)
 # Most examples hold text a Word document can take (so that most go all the
 # way to the DOCX and PDF); RAW_TEXT may hold what the loader must refuse.
 SHORT_TEXT = RAW_TEXT.map(lambda text: NOT_XML.sub("", text).strip() or "x")

@@ -61,12 +61,15 @@ def test_a_character_no_installed_font_has_is_named_with_the_fonts_and_its_conte
 def test_georgian_russian_and_french_text_is_drawn_by_the_themes_fonts(
     template: Template,
 ) -> None:
-    assert warnings_for(
-        template,
-        "Тбилиси, თბილისი — საქართველო. « Les participants » ont adopté « l’intégration ».",
-        "Quotes ‘’ “” „ – — … € № § ° ½ ©.",
-        heading="Тбилиси 2018 — თბილისი",
-    ) == []
+    assert (
+        warnings_for(
+            template,
+            "Тбилиси, თბილისი — საქართველო. « Les participants » ont adopté « l’intégration ».",
+            "Quotes ‘’ “” „ – — … € № § ° ½ ©.",
+            heading="Тбилиси 2018 — თბილისი",
+        )
+        == []
+    )
 
 
 def test_a_script_only_a_font_outside_the_theme_has_is_named_too(template: Template) -> None:

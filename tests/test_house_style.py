@@ -40,10 +40,17 @@ class Report:
 
 def reportgen(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
-        [sys.executable, "-m", "reportgen", *args], cwd=cwd, capture_output=True, text=True,
-        timeout=300, check=False,
-        env={**os.environ, "REPORTGEN_TEMPLATES": str(TEMPLATES),
-             "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH},
+        [sys.executable, "-m", "reportgen", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={
+            **os.environ,
+            "REPORTGEN_TEMPLATES": str(TEMPLATES),
+            "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+        },
     )
     assert "Traceback" not in result.stderr, result.stderr
     return result
@@ -52,8 +59,10 @@ def reportgen(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 def example_in(folder: Path, template: str) -> Path:
     """The Tbilisi example in another template; final, so no DRAFT watermark lies over the text."""
     text = EXAMPLE.read_text(encoding="utf-8")
-    for old, new in (("  language: en\n", f"  language: en\n  template: {template}\n"),
-                     ("  status: draft\n", "  status: final\n")):
+    for old, new in (
+        ("  language: en\n", f"  language: en\n  template: {template}\n"),
+        ("  status: draft\n", "  status: final\n"),
+    ):
         assert old in text
         text = text.replace(old, new, 1)
     source = folder / "tbilisi.yaml"
@@ -103,8 +112,9 @@ def docx_body_font(docx: Path) -> str | None:
 
 def pdf_fonts(pdf: Path) -> set[str]:
     """The embedded font names pdffonts lists, without subset prefix, spaces or dashes."""
-    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
-                             check=True, timeout=60).stdout.splitlines()[2:]
+    listing = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.splitlines()[2:]
     return {line.split()[0].split("+")[-1].replace("-", "").lower() for line in listing}
 
 
@@ -114,8 +124,9 @@ def font_key(family: str) -> str:
 
 def words(pdf: Path) -> list[tuple[int, str, tuple[float, float, float, float]]]:
     """Every word of the PDF as (page, text, box in points), from pdftotext."""
-    xhtml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
-                           check=True, timeout=120).stdout
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True, timeout=120
+    ).stdout
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     root = etree.fromstring(xhtml, parser)
     out = []
@@ -140,13 +151,33 @@ def ink_color(pdf: Path, page: int, box: tuple[float, float, float, float]) -> s
     x, y = int(box[0] * scale), int(box[1] * scale)
     width, height = int((box[2] - box[0]) * scale) + 1, int((box[3] - box[1]) * scale) + 1
     ppm = subprocess.run(
-        ["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), "-x", str(x), "-y",
-         str(y), "-W", str(width), "-H", str(height), str(pdf)],
-        capture_output=True, check=True, timeout=120).stdout
+        [
+            "pdftoppm",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-r",
+            str(dpi),
+            "-x",
+            str(x),
+            "-y",
+            str(y),
+            "-W",
+            str(width),
+            "-H",
+            str(height),
+            str(pdf),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    ).stdout
     pixels = _ppm_pixels(ppm)
     colors = Counter(
-        bytes(pixels[i:i + 3]) for i in range(0, len(pixels) - 2, 3)
-        if min(pixels[i:i + 3]) < 200  # ink, not paper nor the faint edge of a glyph
+        bytes(pixels[i : i + 3])
+        for i in range(0, len(pixels) - 2, 3)
+        if min(pixels[i : i + 3]) < 200  # ink, not paper nor the faint edge of a glyph
     )
     assert colors, "no ink in the box"
     return "#" + colors.most_common(1)[0][0].hex()
@@ -157,14 +188,14 @@ def _ppm_pixels(data: bytes) -> bytes:
     fields: list[bytes] = []
     position = 0
     while len(fields) < 4:
-        while data[position:position + 1].isspace():
+        while data[position : position + 1].isspace():
             position += 1
         start = position
-        while not data[position:position + 1].isspace():
+        while not data[position : position + 1].isspace():
             position += 1
         fields.append(data[start:position])
     assert fields[0] == b"P6" and fields[3] == b"255", fields
-    return data[position + 1:]
+    return data[position + 1 :]
 
 
 def close(color: str, expected: str, tolerance: int = 4) -> bool:

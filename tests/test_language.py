@@ -93,8 +93,12 @@ def test_dates_are_written_in_the_report_language(code, day, expected):
         ("ru", date(2019, 9, 30), date(2019, 10, 2), f"30 сентября{NBSP}— 2 октября 2019{NNBSP}г."),
         ("fr", date(2019, 9, 30), date(2019, 10, 2), "30 septembre – 2 octobre 2019"),
         ("en", date(2019, 12, 30), date(2020, 1, 2), "30 December 2019 – 2 January 2020"),
-        ("ru", date(2019, 12, 30), date(2020, 1, 2),
-         f"30 декабря 2019{NNBSP}г.{NBSP}— 2 января 2020{NNBSP}г."),
+        (
+            "ru",
+            date(2019, 12, 30),
+            date(2020, 1, 2),
+            f"30 декабря 2019{NNBSP}г.{NBSP}— 2 января 2020{NNBSP}г.",
+        ),
         ("fr", date(2019, 12, 30), date(2020, 1, 2), "30 décembre 2019 – 2 janvier 2020"),
         ("fr", date(2019, 10, 1), date(2019, 10, 3), "1er–3 octobre 2019"),
         ("en", date(2018, 11, 29), date(2018, 11, 29), "29 November 2018"),
@@ -119,8 +123,7 @@ def test_date_ranges_write_what_the_dates_share_once(code, start, end, expected)
         ("fr", date(2019, 10, 7), date(2019, 10, 9), "du 7 au 9 octobre 2019"),
         ("fr", date(2019, 9, 30), date(2019, 10, 2), "du 30 septembre au 2 octobre 2019"),
         ("fr", date(2019, 10, 31), date(2019, 11, 1), "les 31 octobre et 1er novembre 2019"),
-        ("en", date(2019, 12, 30), date(2020, 1, 2),
-         "from 30 December 2019 to 2 January 2020"),
+        ("en", date(2019, 12, 30), date(2020, 1, 2), "from 30 December 2019 to 2 January 2020"),
     ],
 )
 def test_date_phrases_carry_the_prepositions_of_running_text(code, start, end, expected):
@@ -147,8 +150,9 @@ def test_lists_are_joined_without_a_serial_comma(code, items, expected):
     assert Language(code).join(items) == expected
 
 
-@pytest.mark.parametrize(("code", "expected"), [("en", "A or B"), ("ru", "A или B"),
-                                                ("fr", "A ou B")])
+@pytest.mark.parametrize(
+    ("code", "expected"), [("en", "A or B"), ("ru", "A или B"), ("fr", "A ou B")]
+)
 def test_lists_can_be_joined_with_or(code, expected):
     assert Language(code).join(["A", "B"], conjunction="or") == expected
 
@@ -208,9 +212,12 @@ def test_every_supported_language_has_a_profile_babel_and_num2words_know(code):
 
 def test_importing_the_language_module_loads_neither_babel_nor_num2words():
     # `reportgen validate` imports SUPPORTED_LANGUAGES and must start fast.
-    code = ("import sys, reportgen.language as l; l.Language('ru'); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('babel', 'num2words', 'jinja2')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        "import sys, reportgen.language as l; l.Language('ru'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('babel', 'num2words', 'jinja2')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"

@@ -334,4 +334,3 @@ def test_the_same_input_and_source_date_epoch_give_the_same_bytes(
     result = reportgen("generate", str(scenario.source), "-o", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert state(tmp_path) == scenario.new
-

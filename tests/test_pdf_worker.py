@@ -52,7 +52,14 @@ def test_the_worker_writes_the_same_bytes_as_one_process(tmp_path: Path) -> None
 def test_the_phases_the_worker_ran_are_reported_with_the_others(tmp_path: Path) -> None:
     outcome = generate(EXAMPLE, tmp_path, overlap=True)
     assert list(outcome.timings.phases) == [
-        "load", "compose", "docx", "read", "layout", "write", "save"]
+        "load",
+        "compose",
+        "docx",
+        "read",
+        "layout",
+        "write",
+        "save",
+    ]
     assert all(seconds > 0 for seconds in outcome.timings.phases.values())
 
 
@@ -75,14 +82,16 @@ def test_warnings_from_the_pdf_come_back_from_the_worker(tmp_path: Path) -> None
 
 @needs_two_cores
 def test_an_error_in_the_worker_is_raised_as_the_same_error_and_nothing_is_written(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     template = tmp_path / "no-print-css"
     shutil.copytree(ROOT / "templates" / "meeting-report", template)
     (template / "print.css").unlink()
     source = tmp_path / "report.yaml"
     text = EXAMPLE.read_text(encoding="utf-8")
-    source.write_text(text.replace("report:\n", f"report:\n  template: {template}\n", 1),
-                      encoding="utf-8")
+    source.write_text(
+        text.replace("report:\n", f"report:\n  template: {template}\n", 1), encoding="utf-8"
+    )
     with pytest.raises(TemplateError) as apart:
         generate(source, tmp_path / "out", overlap=True)
     with pytest.raises(TemplateError) as together:
@@ -110,8 +119,9 @@ def test_a_worker_that_dies_is_a_clear_failure_not_a_hang(tmp_path: Path) -> Non
         os.kill(worker._process.pid, signal.SIGKILL)
         worker._process.join()
         with pytest.raises(WorkerFailed, match="stopped unexpectedly"):
-            worker.docx_to_pdf(docx, Warnings(), Timings(),
-                               template=find_template("meeting-report"))
+            worker.docx_to_pdf(
+                docx, Warnings(), Timings(), template=find_template("meeting-report")
+            )
     assert no_worker_left()
 
 
@@ -126,8 +136,9 @@ def test_the_worker_exits_when_the_command_is_killed(tmp_path: Path) -> None:
         "print(worker._process.pid, flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
     pid = int(result.stdout.split()[0])
     deadline = time.monotonic() + 30
     while running(pid):
@@ -152,11 +163,14 @@ def test_the_switch_keeps_the_pdf_in_one_process(monkeypatch: pytest.MonkeyPatch
     assert not worth_forking()
 
 
-@pytest.mark.parametrize("error", [
-    InputError.at("in.yaml", 4, "event.date", "not a date"),
-    TemplateError("template 'x' has no print.css", hint="copy one from meeting-report"),
-    UsageError("wrong", problems=[Problem("a", None, "", "b")]),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        InputError.at("in.yaml", 4, "event.date", "not a date"),
+        TemplateError("template 'x' has no print.css", hint="copy one from meeting-report"),
+        UsageError("wrong", problems=[Problem("a", None, "", "b")]),
+    ],
+)
 def test_errors_cross_processes_whole(error: ReportgenError) -> None:
     copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes
     assert type(copy) is type(error)

@@ -133,7 +133,9 @@ def page_words(pdf: Path, page: int) -> tuple[float, list[Word]]:
     """The height of a page and its words with their places (pdftotext -bbox)."""
     xhtml = subprocess.run(
         ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-        capture_output=True, check=True, timeout=120,
+        capture_output=True,
+        check=True,
+        timeout=120,
     ).stdout
     root = etree.fromstring(xhtml, etree.XMLParser(resolve_entities=False, no_network=True))
     x = "{http://www.w3.org/1999/xhtml}"
@@ -927,9 +929,11 @@ def test_the_pdf_is_pdf_a_3u(edited: Published) -> None:
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Stream):
                 filters = obj.get("/Filter")
-                names = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [
-                    str(filters)
-                ]
+                names = (
+                    [str(f) for f in filters]
+                    if isinstance(filters, pikepdf.Array)
+                    else [str(filters)]
+                )
                 assert "/LZWDecode" not in names  # 6.1.7
                 assert "/F" not in obj and "/FFilter" not in obj
 
@@ -1010,9 +1014,7 @@ def test_a_docx_named_pdf_is_never_replaced_by_its_own_pdf(
     assert source.read_bytes() == report.docx.read_bytes()
 
 
-def test_an_output_path_through_a_file_is_a_clear_error(
-    report: Generated, tmp_path: Path
-) -> None:
+def test_an_output_path_through_a_file_is_a_clear_error(report: Generated, tmp_path: Path) -> None:
     blocker = tmp_path / "site"
     blocker.write_text("not a folder")
     result = publish(report.docx, "--output", blocker / "report.pdf")
@@ -1020,7 +1022,6 @@ def test_an_output_path_through_a_file_is_a_clear_error(
     assert str(blocker) in result.stderr.splitlines()[0]
     assert "not a folder" in result.stderr
     assert blocker.read_text() == "not a folder"
-
 
 
 def test_the_review_and_publish_page_describes_every_option() -> None:

@@ -40,8 +40,14 @@ LINUX = sys.platform.startswith("linux")
 
 def run_python(code: str) -> str:
     """``code`` in a fresh interpreter (nothing imported yet); its standard output."""
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     return result.stdout
 
 
@@ -82,17 +88,24 @@ def test_weasyprint_is_imported_without_running_a_compiler() -> None:
     assert not {"gcc", "cc", "ld", "objdump"} & set(result["started"]), result["started"]
     assert result["restored"] == "find_library"
     assert result["loaded"] == [
-        "pango", "pangoft2", "harfbuzz", "harfbuzz_subset", "fontconfig", "gobject"
+        "pango",
+        "pangoft2",
+        "harfbuzz",
+        "harfbuzz_subset",
+        "fontconfig",
+        "gobject",
     ]
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").is_file(), reason="needs /proc/self/maps")
 def test_weasyprint_loads_the_same_library_files_as_with_the_full_search() -> None:
     plain = json.loads(run_python("import weasyprint\n" + LOADED_LIBRARIES))
-    ours = json.loads(run_python(
-        "from reportgen.pdf.libraries import import_weasyprint\n"
-        "import_weasyprint()\n" + LOADED_LIBRARIES
-    ))
+    ours = json.loads(
+        run_python(
+            "from reportgen.pdf.libraries import import_weasyprint\n"
+            "import_weasyprint()\n" + LOADED_LIBRARIES
+        )
+    )
     assert ours == plain
     assert ours["missing"] == [] and len(ours["paths"]) >= 6
 
@@ -108,19 +121,25 @@ def test_pdf_html_still_does_not_import_weasyprint() -> None:
 def small_workshop() -> Workshop:
     return Workshop(
         source=Path("small.yaml"),
-        report=Report(title="Workshop Report", organizer="Office for Meetings",
-                      organizer_short="OM"),
-        event=Event(name="Expert Workshop", city="Tbilisi", country="Georgia",
-                    kind="expert workshop", date=date(2018, 11, 29)),
-        participants=Participants(women=16, men=9, states=10,
-                                  sectors=["national and local authorities", "academia"]),
+        report=Report(
+            title="Workshop Report", organizer="Office for Meetings", organizer_short="OM"
+        ),
+        event=Event(
+            name="Expert Workshop",
+            city="Tbilisi",
+            country="Georgia",
+            kind="expert workshop",
+            date=date(2018, 11, 29),
+        ),
+        participants=Participants(
+            women=16, men=9, states=10, sectors=["national and local authorities", "academia"]
+        ),
         topics=[Topic(id="one", title="First Topic", summary="Summary of *one*.")],
     )
 
 
 def headings(document: d.Document) -> list[str]:
-    return [d.plain_text([block]) for block in document.children
-            if isinstance(block, d.Heading)]
+    return [d.plain_text([block]) for block in document.children if isinstance(block, d.Heading)]
 
 
 def cached_files(folder: Path) -> list[Path]:
@@ -167,22 +186,25 @@ def test_an_edited_template_is_compiled_again(
     assert "Introduction" not in headings(after)
 
 
-def test_code_compiled_by_another_programs_environment_is_never_loaded(
-    tmp_path: Path
-) -> None:
+def test_code_compiled_by_another_programs_environment_is_never_loaded(tmp_path: Path) -> None:
     folder = tmp_path / "templates"
     folder.mkdir()
     (folder / "t.j2").write_text("<p>{{ value }}</p>", encoding="utf-8")
     (tmp_path / "cache").mkdir(mode=0o700)
     cache = TemplateCache(tmp_path / "cache")
     # Another program, same folder, same template, no autoescape: its code is cached.
-    other = Environment(loader=FileSystemLoader(str(folder)), bytecode_cache=cache,
-                        autoescape=False)  # noqa: S701 - the unescaped code must not leak
+    # The unescaped code must not leak into ours.
+    other = Environment(
+        loader=FileSystemLoader(str(folder)),
+        bytecode_cache=cache,
+        autoescape=False,  # noqa: S701
+    )
     assert other.get_template("t.j2").render(value="<b>") == "<p><b></p>"
     assert len(cached_files(tmp_path / "cache")) == 1
 
-    ours = ImmutableSandboxedEnvironment(loader=FileSystemLoader(str(folder)),
-                                         bytecode_cache=cache, autoescape=True)
+    ours = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(str(folder)), bytecode_cache=cache, autoescape=True
+    )
     assert ours.get_template("t.j2").render(value="<b>") == "<p>&lt;b&gt;</p>"
     assert len(cached_files(tmp_path / "cache")) == 2
     assert fingerprint(ours) != fingerprint(other)
@@ -201,8 +223,10 @@ def test_a_cache_folder_others_may_write_to_is_not_used(
     assert list(cache.iterdir()) == []
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
-                    reason="giving a folder to another user needs root")
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0,
+    reason="giving a folder to another user needs root",
+)
 def test_a_cache_folder_of_another_user_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -268,7 +292,7 @@ def test_page_references_see_pages_added_after_a_first_call() -> None:
 
 
 def test_a_pdf_is_byte_for_byte_the_same_as_with_pydyfs_own_page_references(
-    monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1550188800")
     template = load_template(TEMPLATE_FOLDER)

@@ -29,9 +29,11 @@ class Watch:
 
     def __init__(self, source: Path, outdir: Path) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "reportgen", "watch", str(source), "--output-dir",
-             str(outdir)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "reportgen", "watch", str(source), "--output-dir", str(outdir)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
             env={**os.environ, "REPORTGEN_TEMPLATES": str(ROOT / "templates")},
         )
         self.lines: queue.Queue[str | None] = queue.Queue()
@@ -132,8 +134,9 @@ def test_watch_regenerates_on_each_change_and_survives_errors(
 
         # A valid change: a new title, in both outputs.
         first_pdf = pdf.read_bytes()
-        retitled = original.replace("  title: Expert Workshop on a Topic ",
-                                    "  title: Workshop on Watching Files ", 1)
+        retitled = original.replace(
+            "  title: Expert Workshop on a Topic ", "  title: Workshop on Watching Files ", 1
+        )
         save(source, retitled)
         assert watch.status()[0] == "wrote", watch.seen
         assert open_docx(str(docx)).core_properties.title == "Workshop on Watching Files"

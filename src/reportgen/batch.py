@@ -32,8 +32,9 @@ class BatchResult:
         return data
 
 
-def generate_one(source: Path, output_dir: Path, formats: tuple[str, ...],
-                 force: bool, overlap: bool = False) -> BatchResult:
+def generate_one(
+    source: Path, output_dir: Path, formats: tuple[str, ...], force: bool, overlap: bool = False
+) -> BatchResult:
     """Run the pipeline on one input; every failure becomes part of the result."""
     from .pipeline import generate
 
@@ -54,8 +55,14 @@ def generate_one(source: Path, output_dir: Path, formats: tuple[str, ...],
             f"{source}: this is a bug in reportgen, not a problem with your file; please report it",
         ]
         result.exit_code = EXIT_BUG
-        result.errors = [{"file": str(source), "line": None, "field": "",
-                          "message": "internal error (a bug in reportgen)"}]
+        result.errors = [
+            {
+                "file": str(source),
+                "line": None,
+                "field": "",
+                "message": "internal error (a bug in reportgen)",
+            }
+        ]
         return result
     result.written = [str(p) for p in outcome.written]
     result.backups = [str(p) for p in outcome.backups]
@@ -71,9 +78,15 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_batch(sources: list[Path], output_dir: Path, *, formats: tuple[str, ...],
-              force: bool = False, jobs: int | None = None,
-              progress: bool = False) -> list[BatchResult]:
+def run_batch(
+    sources: list[Path],
+    output_dir: Path,
+    *,
+    formats: tuple[str, ...],
+    force: bool = False,
+    jobs: int | None = None,
+    progress: bool = False,
+) -> list[BatchResult]:
     """Generate every input; results come back in the order of ``sources``."""
     jobs = min(jobs or default_jobs(), len(sources))
     bar = _ProgressBar(len(sources)) if progress else None
@@ -123,9 +136,14 @@ class _ProgressBar:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self.console = Console(stderr=True)
-        self.progress = Progress(TextColumn("generating"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.description}"), console=self.console,
-                                 transient=True)
+        self.progress = Progress(
+            TextColumn("generating"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=self.console,
+            transient=True,
+        )
         self.task = self.progress.add_task("", total=total)
         self.progress.start()
 

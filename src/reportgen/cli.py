@@ -61,8 +61,9 @@ def expand_inputs(inputs: tuple[str, ...]) -> list[Path]:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.suffix in (".yaml", ".yml") and p.is_file())
+            found = sorted(
+                p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
+            )
             if not found:
                 raise UsageError(f"{path}: no *.yaml input in this folder")
             paths.extend(found)
@@ -96,20 +97,46 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
-@click.option("--output-dir", "-o", default="outputs", show_default=True, type=click.Path(),
-              help="Folder the DOCX and PDF are written to.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(["docx", "pdf"]),
-              help="Write only this format (repeat for both; default both).")
-@click.option("--force", is_flag=True,
-              help="Replace a DOCX edited since it was generated, keeping the edited file "
-                   "as <name>.edited-<date>-<time>.docx.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Reports rendered at once (default: one per core).")
+@click.option(
+    "--output-dir",
+    "-o",
+    default="outputs",
+    show_default=True,
+    type=click.Path(),
+    help="Folder the DOCX and PDF are written to.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["docx", "pdf"]),
+    help="Write only this format (repeat for both; default both).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a DOCX edited since it was generated, keeping the edited file "
+    "as <name>.edited-<date>-<time>.docx.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Reports rendered at once (default: one per core).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
 @click.option("--timings", is_flag=True, help="Print the time of each phase on stderr.")
 @_edge
-def generate(inputs: tuple[str, ...], output_dir: str, formats: tuple[str, ...], force: bool,
-             jobs: int | None, as_json: bool, timings: bool) -> None:
+def generate(
+    inputs: tuple[str, ...],
+    output_dir: str,
+    formats: tuple[str, ...],
+    force: bool,
+    jobs: int | None,
+    as_json: bool,
+    timings: bool,
+) -> None:
     """Validate each INPUT and write OUTDIR/<stem>.docx and OUTDIR/<stem>.pdf.
 
     INPUT is a YAML file, or a folder: every *.yaml in it.  Several inputs
@@ -123,8 +150,14 @@ def generate(inputs: tuple[str, ...], output_dir: str, formats: tuple[str, ...],
     from .batch import run_batch
 
     paths = expand_inputs(inputs)
-    results = run_batch(paths, Path(output_dir), formats=tuple(formats) or ("docx", "pdf"),
-                        force=force, jobs=jobs, progress=not as_json and sys.stderr.isatty())
+    results = run_batch(
+        paths,
+        Path(output_dir),
+        formats=tuple(formats) or ("docx", "pdf"),
+        force=force,
+        jobs=jobs,
+        progress=not as_json and sys.stderr.isatty(),
+    )
     failed = 0
     for result in results:
         if result.error_lines:
@@ -140,11 +173,16 @@ def generate(inputs: tuple[str, ...], output_dir: str, formats: tuple[str, ...],
                 for path in result.written:
                     click.echo(str(path))
         if timings and result.timings:
-            click.echo(f"{result.source}: " + " ".join(
-                f"{k}={v:.3f}s" for k, v in result.timings.items()), err=True)
+            click.echo(
+                f"{result.source}: " + " ".join(f"{k}={v:.3f}s" for k, v in result.timings.items()),
+                err=True,
+            )
     if len(results) > 1:
-        click.echo(f"{len(results) - failed} of {len(results)} reports written"
-                   + (f", {failed} failed" if failed else ""), err=True)
+        click.echo(
+            f"{len(results) - failed} of {len(results)} reports written"
+            + (f", {failed} failed" if failed else ""),
+            err=True,
+        )
     if as_json:
         click.echo(as_json_text({"results": [r.as_json() for r in results]}))
     if failed:
@@ -170,9 +208,16 @@ def validate(inputs: tuple[str, ...], as_json: bool) -> None:
     for path in expand_inputs(inputs):
         problems.extend(validate_file(path))
     if as_json:
-        click.echo(as_json_text({"errors": [
-            {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
-            for p in problems]}))
+        click.echo(
+            as_json_text(
+                {
+                    "errors": [
+                        {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+                        for p in problems
+                    ]
+                }
+            )
+        )
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -181,17 +226,26 @@ def validate(inputs: tuple[str, ...], as_json: bool) -> None:
 
 @cli.command()
 @click.argument("reviewed", type=click.Path())
-@click.option("--output", "-o", type=click.Path(), default=None,
-              help="The PDF to write, or a folder to write <name>.pdf into "
-                   "(default: beside the DOCX, same name).")
-@click.option("--accept-changes", is_flag=True,
-              help="Publish with tracked changes accepted (insertions kept, deletions "
-                   "dropped) and comments left out.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(),
+    default=None,
+    help="The PDF to write, or a folder to write <name>.pdf into "
+    "(default: beside the DOCX, same name).",
+)
+@click.option(
+    "--accept-changes",
+    is_flag=True,
+    help="Publish with tracked changes accepted (insertions kept, deletions "
+    "dropped) and comments left out.",
+)
 @click.option("--draft", is_flag=True, help="Keep the DRAFT mark (a PDF for a review round).")
 @click.option("--timings", is_flag=True, help="Print the time of each phase on stderr.")
 @_edge
-def publish(reviewed: str, output: str | None, accept_changes: bool, draft: bool,
-            timings: bool) -> None:
+def publish(
+    reviewed: str, output: str | None, accept_changes: bool, draft: bool, timings: bool
+) -> None:
     """Render the PDF to publish from a DOCX that reviewers edited.
 
     Refuses a DOCX that still holds tracked changes or comments, listing
@@ -231,8 +285,13 @@ def new(path: str, force: bool) -> None:
 
 
 @cli.command()
-@click.option("--output", "-o", type=click.Path(), default=None,
-              help="Write the schema to this file instead of stdout.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(),
+    default=None,
+    help="Write the schema to this file instead of stdout.",
+)
 @_edge
 def schema(output: str | None) -> None:
     """Print the JSON Schema of the input format (for editors' YAML support).
@@ -266,9 +325,19 @@ def templates(as_json: bool) -> None:
 
     found = [find_template(name) for name in available_templates()]
     if as_json:
-        click.echo(as_json_text([{"name": t.name, "folder": str(t.folder),
-                                  "languages": t.languages(), "description": t.description}
-                                 for t in found]))
+        click.echo(
+            as_json_text(
+                [
+                    {
+                        "name": t.name,
+                        "folder": str(t.folder),
+                        "languages": t.languages(),
+                        "description": t.description,
+                    }
+                    for t in found
+                ]
+            )
+        )
         return
     if not found:
         click.echo(f"no templates in {templates_root()}", err=True)
@@ -293,9 +362,13 @@ def watch(input_file: str, output_dir: str, formats: tuple[str, ...], force: boo
     """
     from .watching import watch_and_generate
 
-    watch_and_generate(Path(input_file), Path(output_dir),
-                       formats=tuple(formats) or ("docx", "pdf"), force=force,
-                       echo=lambda line: click.echo(line, err=True))
+    watch_and_generate(
+        Path(input_file),
+        Path(output_dir),
+        formats=tuple(formats) or ("docx", "pdf"),
+        force=force,
+        echo=lambda line: click.echo(line, err=True),
+    )
 
 
 def main() -> None:

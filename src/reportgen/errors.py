@@ -68,8 +68,9 @@ class ReportgenError(Exception):
         return (_rebuild, (type(self), self.message, self.problems, self.hint))
 
 
-def _rebuild(kind: type[ReportgenError], message: str, problems: tuple[Problem, ...],
-             hint: str | None) -> ReportgenError:
+def _rebuild(
+    kind: type[ReportgenError], message: str, problems: tuple[Problem, ...], hint: str | None
+) -> ReportgenError:
     return kind(message, problems=problems, hint=hint)
 
 

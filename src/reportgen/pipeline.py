@@ -76,8 +76,9 @@ def generate(
         return _generate(Path(source), Path(output_dir), formats, force, worker)
 
 
-def _generate(source: Path, output_dir: Path, formats: tuple[str, ...], force: bool,
-              worker: PdfWorker | None) -> Outcome:
+def _generate(
+    source: Path, output_dir: Path, formats: tuple[str, ...], force: bool, worker: PdfWorker | None
+) -> Outcome:
     from . import files
     from .compose import compose
     from .source import load_workshop
@@ -194,8 +195,9 @@ def docx_to_pdf(
         document = read_docx(docx, warnings)
         if template is None:
             template = _recorded_template(document.metadata.template, warnings)
-        html = write_html(document, template,
-                          draft=document.metadata.draft if draft is None else draft)
+        html = write_html(
+            document, template, draft=document.metadata.draft if draft is None else draft
+        )
     # render_pdf times its own "layout" and "write" phases.
     return render_pdf(html, template, warnings=warnings, timings=timings)
 
@@ -206,8 +208,9 @@ def _recorded_template(name: str, warnings: Warnings) -> Template:
     except TemplateError:
         if not name or name == DEFAULT_TEMPLATE:
             raise
-        warnings.warn(f"template {name!r} recorded in the DOCX was not found; "
-                      f"using {DEFAULT_TEMPLATE!r}")
+        warnings.warn(
+            f"template {name!r} recorded in the DOCX was not found; using {DEFAULT_TEMPLATE!r}"
+        )
         return find_template(DEFAULT_TEMPLATE)
 
 

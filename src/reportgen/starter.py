@@ -27,8 +27,9 @@ def write_starter(path: Path, *, force: bool = False) -> None:
     if path.suffix not in (".yaml", ".yml"):
         raise UsageError(f"{path}: an input file ends in .yaml")
     if path.exists() and not force:
-        raise OverwriteError(f"{path}: already exists; not replacing it",
-                             hint="choose another name, or add --force")
+        raise OverwriteError(
+            f"{path}: already exists; not replacing it", hint="choose another name, or add --force"
+        )
     # Editors with YAML support (yaml-language-server) complete and check
     # fields from this schema while the rapporteur types.
     schema = Path(os.path.relpath(schema_path(), path.resolve().parent)).as_posix()

@@ -121,8 +121,11 @@ class Template:
     @property
     def css_files(self) -> list[Path]:
         """Print CSS from the most basic template to this one, so later rules win."""
-        return [f / CSS_FILE for f in reversed(self.folders or (self.folder,))
-                if (f / CSS_FILE).is_file()]
+        return [
+            f / CSS_FILE
+            for f in reversed(self.folders or (self.folder,))
+            if (f / CSS_FILE).is_file()
+        ]
 
     @property
     def locale_folder(self) -> Path:
@@ -142,8 +145,11 @@ def available_templates(root: Path | None = None) -> list[str]:
     root = root or templates_root()
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir()
-                  if (p / COMPOSITION_FILE).is_file() or (p / THEME_FILE).is_file())
+    return sorted(
+        p.name
+        for p in root.iterdir()
+        if (p / COMPOSITION_FILE).is_file() or (p / THEME_FILE).is_file()
+    )
 
 
 def find_template(name_or_path: str = DEFAULT_TEMPLATE, *, base: Path | None = None) -> Template:
@@ -179,8 +185,10 @@ def load_template(folder: Path, _depth: int = 0) -> Template:
     parent: Template | None = None
     if raw.get("extends"):
         if _depth >= MAX_EXTENDS_DEPTH:
-            raise TemplateError(f"{folder / THEME_FILE}: extends: templates extend each other "
-                                "in a loop, or too deeply")
+            raise TemplateError(
+                f"{folder / THEME_FILE}: extends: templates extend each other "
+                "in a loop, or too deeply"
+            )
         base = find_template(str(raw["extends"]))
         parent = load_template(base.folder, _depth + 1)
     inherited = parent.theme if parent else Theme()
@@ -193,19 +201,26 @@ def load_template(folder: Path, _depth: int = 0) -> Template:
         logo = (folder / logo_name).resolve()
         if not logo.is_file() or folder not in logo.parents:
             raise TemplateError(
-                f"{folder / THEME_FILE}: logo: {logo_name!r} is not a file in the template folder")
+                f"{folder / THEME_FILE}: logo: {logo_name!r} is not a file in the template folder"
+            )
     else:
         logo = None
     theme = Theme(
         body_font=str(fonts.get("body", inherited.body_font)),
         heading_font=str(fonts.get("headings", inherited.heading_font)),
         fallback_fonts=tuple(str(f) for f in fonts.get("fallback", inherited.fallback_fonts)),
-        sizes={**inherited.sizes,
-               **{str(k): float(v) for k, v in (raw.get("sizes") or {}).items()}},
-        colors={**inherited.colors,
-                **{str(k): str(v) for k, v in (raw.get("colors") or {}).items()}},
-        margins={**inherited.margins,
-                 **{str(k).removeprefix("margin_"): float(v) for k, v in page.items()}},
+        sizes={
+            **inherited.sizes,
+            **{str(k): float(v) for k, v in (raw.get("sizes") or {}).items()},
+        },
+        colors={
+            **inherited.colors,
+            **{str(k): str(v) for k, v in (raw.get("colors") or {}).items()},
+        },
+        margins={
+            **inherited.margins,
+            **{str(k).removeprefix("margin_"): float(v) for k, v in page.items()},
+        },
         line_spacing=float(raw.get("line_spacing", inherited.line_spacing)),
         logo=logo,
     )

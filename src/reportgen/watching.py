@@ -47,9 +47,15 @@ def run_once(source: Path, output_dir: Path, formats: tuple[str, ...], force: bo
     return f"[{stamp}] {source}: wrote {', '.join(result.written)} in {seconds:.1f} s{warnings}"
 
 
-def watch_and_generate(source: Path, output_dir: Path, *, formats: tuple[str, ...],
-                       force: bool, echo: Callable[[str], None],
-                       changes: Iterable[object] | None = None) -> None:
+def watch_and_generate(
+    source: Path,
+    output_dir: Path,
+    *,
+    formats: tuple[str, ...],
+    force: bool,
+    echo: Callable[[str], None],
+    changes: Iterable[object] | None = None,
+) -> None:
     """Generate now, then again after every change, until interrupted (Ctrl-C).
 
     Errors are shown and the watch goes on: the next save may fix them.
@@ -82,8 +88,15 @@ def watch_and_generate(source: Path, output_dir: Path, *, formats: tuple[str, ..
     except KeyboardInterrupt:
         # Ctrl-C is how a watch ends; outputs are replaced atomically, so a
         # run cut short leaves the previous files as they were.
-        echo("stopped watching" + ("; the run in progress was abandoned and the outputs "
-                                   "already in place were left untouched" if running else ""))
+        echo(
+            "stopped watching"
+            + (
+                "; the run in progress was abandoned and the outputs "
+                "already in place were left untouched"
+                if running
+                else ""
+            )
+        )
 
 
 def _file_changes(paths: list[Path]) -> Iterator[object]:

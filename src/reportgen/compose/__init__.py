@@ -19,8 +19,11 @@ def compose(workshop: Workshop, template: Template) -> Document:
     language = Language(workshop.report.language)
     env = make_environment(template, language)
     xml = render(env, template, template_context(workshop, template))
-    document = vocabulary.parse(xml, template_folders=template.folders or (template.folder,),
-                                where=str(template.composition))
+    document = vocabulary.parse(
+        xml,
+        template_folders=template.folders or (template.folder,),
+        where=str(template.composition),
+    )
     typeset(document, language)
     report = workshop.report
     document.metadata = Metadata(
@@ -81,8 +84,11 @@ def template_context(workshop: Workshop, template: Template) -> dict[str, object
     logo = template.theme.logo
     return {
         "has_logo": logo is not None,
-        "logo": next((logo.relative_to(f).as_posix() for f in template.folders
-                      if f in logo.parents), "") if logo else "",
+        "logo": next(
+            (logo.relative_to(f).as_posix() for f in template.folders if f in logo.parents), ""
+        )
+        if logo
+        else "",
         "agenda_days": agenda_days(workshop),
         "workshop": workshop,
         "report": workshop.report,

@@ -66,10 +66,16 @@ def make_environment(template: Template, language: Language) -> ImmutableSandbox
     def quoted(text: object) -> Markup:
         return Markup(language.quoted(str(escape(text))))  # noqa: S704
 
-    def words(n: int, case: str = "nominative", gender: str = "masculine",
-              animate: bool = False, spell_out: bool | None = None) -> str:
-        return language.words(int(n), case=case, gender=gender, animate=animate,
-                              spell_out=spell_out)
+    def words(
+        n: int,
+        case: str = "nominative",
+        gender: str = "masculine",
+        animate: bool = False,
+        spell_out: bool | None = None,
+    ) -> str:
+        return language.words(
+            int(n), case=case, gender=gender, animate=animate, spell_out=spell_out
+        )
 
     def format_date(day: date | None) -> str:
         return language.date(day) if day else ""
@@ -80,11 +86,23 @@ def make_environment(template: Template, language: Language) -> ImmutableSandbox
     def date_phrase(start: date, end: date | None = None) -> str:
         return language.date_phrase(start, end)
 
-    env.filters.update(markdown=md_blocks, markdown_inline=md_inline, join_words=join,
-                       quoted=quoted, words=words, date=format_date)
-    env.globals.update(words=words, join_words=join, quoted=quoted, date=format_date,
-                       date_range=date_range, date_phrase=date_phrase,
-                       language=language.code)
+    env.filters.update(
+        markdown=md_blocks,
+        markdown_inline=md_inline,
+        join_words=join,
+        quoted=quoted,
+        words=words,
+        date=format_date,
+    )
+    env.globals.update(
+        words=words,
+        join_words=join,
+        quoted=quoted,
+        date=format_date,
+        date_range=date_range,
+        date_phrase=date_phrase,
+        language=language.code,
+    )
     return env
 
 
@@ -102,8 +120,9 @@ def render(env: ImmutableSandboxedEnvironment, template: Template, context: dict
     except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as error:
         # A template that computes with the model can fail like any program;
         # that is the template author's to fix, not a crash of reportgen.
-        raise _located(path, _template_line(path, sys.exc_info()[2]),
-                       f"{type(error).__name__}: {error}") from None
+        raise _located(
+            path, _template_line(path, sys.exc_info()[2]), f"{type(error).__name__}: {error}"
+        ) from None
 
 
 def _template_line(path: Path, tb: TracebackType | None) -> int | None:

@@ -28,14 +28,23 @@ from ..errors import TemplateError
 
 _SPACE = re.compile(r"[ \t\r\n]+")
 _INLINE = {"em", "strong", "a", "br", "note"}
-_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-                ".svg": "image/svg+xml"}
+_IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
 
 
 def parse(xml: str, *, template_folders: tuple[Path, ...], where: str) -> d.Document:
     """The composed XML as a Document (metadata is filled in by the caller)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=True, remove_comments=True)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=True,
+        remove_comments=True,
+    )
     try:
         root = etree.fromstring(xml.encode("utf-8"), parser)
     except etree.XMLSyntaxError as error:
@@ -46,8 +55,9 @@ def parse(xml: str, *, template_folders: tuple[Path, ...], where: str) -> d.Docu
             hint="check that the template closes every element it opens",
         ) from None
     if root.getroottree().docinfo.internalDTD is not None:
-        raise TemplateError(f"{where}: the template's output declares a DOCTYPE; "
-                            "the report vocabulary has none")
+        raise TemplateError(
+            f"{where}: the template's output declares a DOCTYPE; the report vocabulary has none"
+        )
     if root.tag != "document":
         raise TemplateError(f"{where}: the template's output must be one <document> element")
     return _Reader(template_folders, where).document(root)
@@ -175,8 +185,9 @@ class _Reader:
         if content_type is None:
             raise self.fail(el, f"image {src!r}: use PNG, JPEG or SVG")
         width = el.get("width")
-        return d.Image(path.read_bytes(), content_type, el.get("alt", ""),
-                       float(width) if width else None)
+        return d.Image(
+            path.read_bytes(), content_type, el.get("alt", ""), float(width) if width else None
+        )
 
     # -- inline -------------------------------------------------------------
 
@@ -283,9 +294,18 @@ def _strip_edge(nodes: list[d.Inline], index: int, strip) -> None:
 
 def _check_attributes(root: etree._Element, reader: _Reader) -> None:
     """Attributes the vocabulary does not know are template mistakes."""
-    allowed = {"p": {"style"}, "h1": {"toc"}, "h2": {"toc"}, "h3": {"toc"}, "ol": {"start"},
-               "a": {"href"}, "table": {"widths"}, "tr": {"header"}, "toc": {"title", "levels"},
-               "image": {"src", "alt", "width"}}
+    allowed = {
+        "p": {"style"},
+        "h1": {"toc"},
+        "h2": {"toc"},
+        "h3": {"toc"},
+        "ol": {"start"},
+        "a": {"href"},
+        "table": {"widths"},
+        "tr": {"header"},
+        "toc": {"title", "levels"},
+        "image": {"src", "alt", "width"},
+    }
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue

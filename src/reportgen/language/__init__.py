@@ -28,8 +28,7 @@ class Language:
     def __init__(self, code: str) -> None:
         if code not in SUPPORTED_LANGUAGES or code not in PROFILES:
             raise ValueError(
-                f"unsupported report language {code!r}; "
-                f"supported: {', '.join(SUPPORTED_LANGUAGES)}"
+                f"unsupported report language {code!r}; supported: {', '.join(SUPPORTED_LANGUAGES)}"
             )
         self.code = code
         self.profile: Profile = PROFILES[code]
@@ -64,8 +63,9 @@ class Language:
         """
         from .numbers import words
 
-        return words(self.profile, n, case=case, gender=gender, animate=animate,
-                     spell_out=spell_out)
+        return words(
+            self.profile, n, case=case, gender=gender, animate=animate, spell_out=spell_out
+        )
 
     def date(self, day: date) -> str:
         """A date in running text: "29 November 2018", "29 ноября 2018 г.", "29 novembre 2018".
@@ -77,7 +77,7 @@ class Language:
         return format_date(self.profile, day)
 
     def date_range(self, start: date, end: date) -> str:
-        """"8–9 October 2019", "30 September – 2 October 2019"; one day: as ``date``.
+        """ "8–9 October 2019", "30 September – 2 October 2019"; one day: as ``date``.
 
         Russian "8–9 октября 2019 г.", "30 сентября — 2 октября 2019 г." (a
         no-break space U+00A0 before the тире); French "8–9 octobre 2019",
@@ -100,7 +100,7 @@ class Language:
         return format_phrase(self.profile, start, end or start)
 
     def join(self, items: list[str], *, conjunction: str = "and") -> str:
-        """"A, B and C" / "A, B и C" / "A, B et C" (no serial comma); ``conjunction="or"``."""
+        """ "A, B and C" / "A, B и C" / "A, B et C" (no serial comma); ``conjunction="or"``."""
         if conjunction not in ("and", "or"):
             raise ValueError(f"unknown conjunction {conjunction!r}; known: and, or")
         word = self.profile.and_ if conjunction == "and" else self.profile.or_

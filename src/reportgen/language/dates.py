@@ -30,7 +30,7 @@ def _year(profile: Profile, day: date) -> str:
 
 
 def format_date(profile: Profile, day: date) -> str:
-    """"29 November 2018", "29 ноября 2018 г.", "1er octobre 2019"."""
+    """ "29 November 2018", "29 ноября 2018 г.", "1er octobre 2019"."""
     return f"{_day_month(profile, day)} {_year(profile, day)}"
 
 
@@ -47,8 +47,10 @@ def format_range(profile: Profile, start: date, end: date) -> str:
         # An en dash without spaces between two figures, in every language.
         return f"{_day(profile, start)}–{_day_month(profile, end)} {_year(profile, end)}"
     if start.year == end.year:
-        return (f"{_day_month(profile, start)}{profile.range_dash}"
-                f"{_day_month(profile, end)} {_year(profile, end)}")
+        return (
+            f"{_day_month(profile, start)}{profile.range_dash}"
+            f"{_day_month(profile, end)} {_year(profile, end)}"
+        )
     return f"{format_date(profile, start)}{profile.range_dash}{format_date(profile, end)}"
 
 

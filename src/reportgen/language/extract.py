@@ -83,11 +83,18 @@ def extract_messages(template_folder: Path) -> Catalog:
         fuzzy=False,
     )
     with open(source, "rb") as file:
-        found = extract(babel_extract, file, keywords=KEYWORDS, comment_tags=COMMENT_TAGS,
-                        options=jinja_options(), strip_comment_tags=True)
+        found = extract(
+            babel_extract,
+            file,
+            keywords=KEYWORDS,
+            comment_tags=COMMENT_TAGS,
+            options=jinja_options(),
+            strip_comment_tags=True,
+        )
         for line, message, comments, context in found:
-            catalog.add(message, None, [(COMPOSITION_FILE, line)], auto_comments=comments,
-                        context=context)
+            catalog.add(
+                message, None, [(COMPOSITION_FILE, line)], auto_comments=comments, context=context
+            )
     return catalog
 
 
@@ -113,7 +120,8 @@ def offered_variables(template_folder: Path) -> dict[MessageKey, list[Offer]]:
         if name in ("ngettext", "npgettext"):
             variables.add("num")
         offers.setdefault((context, strings[0]), []).append(
-            Offer(call.lineno, frozenset(variables)))
+            Offer(call.lineno, frozenset(variables))
+        )
     return offers
 
 
@@ -122,8 +130,9 @@ def placeholders(text: str) -> set[str]:
     return {m.group("name") or "" for m in PLACEHOLDER.finditer(text) if m.group("spec") != "%"}
 
 
-def catalog_problems(template_folder: Path, language: str, *,
-                     locale_folder: Path | None = None) -> list[str]:
+def catalog_problems(
+    template_folder: Path, language: str, *, locale_folder: Path | None = None
+) -> list[str]:
     """What keeps a language's catalog from translating the template completely.
 
     Missing, empty or fuzzy messages (a plural form left out is empty);
@@ -151,8 +160,9 @@ def catalog_problems(template_folder: Path, language: str, *,
         if not is_translated(have):
             problems.append(f"{where}: {'fuzzy' if have.fuzzy else 'empty'}")
             continue
-        problems += [f"{where}: {p}" for p in _translation_problems(
-            wanted, have, offers.get(key, []))]
+        problems += [
+            f"{where}: {p}" for p in _translation_problems(wanted, have, offers.get(key, []))
+        ]
     return problems
 
 
@@ -170,12 +180,15 @@ def _translation_problems(wanted: Message, have: Message, offers: list[Offer]) -
             problems.append(
                 f"placeholder {', '.join(sorted(f'%({n})s' for n in unknown))} in "
                 f"{form!r} is not among those the template offers "
-                f"({', '.join(sorted(offered)) or 'none'})")
+                f"({', '.join(sorted(offered)) or 'none'})"
+            )
         if "python-brace-format" in wanted.flags:
             fields = set(BRACE_FIELD.findall(_singular(wanted)))
             if set(BRACE_FIELD.findall(form)) != fields:
-                problems.append(f"{form!r} must keep the fields "
-                                f"{', '.join('{' + f + '}' for f in sorted(fields))}")
+                problems.append(
+                    f"{form!r} must keep the fields "
+                    f"{', '.join('{' + f + '}' for f in sorted(fields))}"
+                )
         markup = _markup_problem(_singular(wanted), form)
         if markup:
             problems.append(markup)
@@ -236,8 +249,9 @@ def jinja_options() -> dict[str, str]:
     env = composer_environment()
     flag = {True: "true", False: "false"}
     return {
-        "extensions": ",".join(f"{type(e).__module__}.{type(e).__name__}"
-                               for e in env.extensions.values()),
+        "extensions": ",".join(
+            f"{type(e).__module__}.{type(e).__name__}" for e in env.extensions.values()
+        ),
         "block_start_string": env.block_start_string,
         "block_end_string": env.block_end_string,
         "variable_start_string": env.variable_start_string,
@@ -275,7 +289,8 @@ def update(template_folder: Path, *, init: list[str] | None = None) -> dict[str,
             locale=language,
             header_comment=(
                 f"# {language} translation of the fixed text of the reportgen template "
-                f"{pot.version!r}."),
+                f"{pot.version!r}."
+            ),
             project=pot.project,
             version=pot.version,
             msgid_bugs_address="",
@@ -311,8 +326,7 @@ def _creation_date(pot: Catalog, pot_file: Path) -> datetime:
 
 
 def _signature(catalog: Catalog) -> list[tuple[object, ...]]:
-    return [(m.id, m.context, tuple(m.locations), tuple(m.auto_comments))
-            for m in catalog if m.id]
+    return [(m.id, m.context, tuple(m.locations), tuple(m.auto_comments)) for m in catalog if m.id]
 
 
 def _write(path: Path, catalog: Catalog) -> None:
@@ -329,12 +343,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m reportgen.language.extract",
         description="Extract a template's messages into locale/messages.pot and update "
-        "its locale/<lang>/LC_MESSAGES/messages.po catalogs.")
-    parser.add_argument("template", nargs="?", type=Path,
-                        default=templates_root() / DEFAULT_TEMPLATE,
-                        help="template folder (default: %(default)s)")
-    parser.add_argument("--init", action="append", metavar="LANG", default=[],
-                        help="start a catalog for a new language (repeatable)")
+        "its locale/<lang>/LC_MESSAGES/messages.po catalogs.",
+    )
+    parser.add_argument(
+        "template",
+        nargs="?",
+        type=Path,
+        default=templates_root() / DEFAULT_TEMPLATE,
+        help="template folder (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--init",
+        action="append",
+        metavar="LANG",
+        default=[],
+        help="start a catalog for a new language (repeatable)",
+    )
     args = parser.parse_args(argv)
     if not (args.template / COMPOSITION_FILE).is_file():
         parser.error(f"{args.template} holds no {COMPOSITION_FILE}")

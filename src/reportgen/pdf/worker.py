@@ -81,8 +81,15 @@ class PdfWorker:
         sample = replace(document, children=document.children[:WARM_UP_BLOCKS])
         self._send(("warm", sample, template))
 
-    def docx_to_pdf(self, docx: bytes, warnings: Warnings, timings: Any, *,
-                    template: Template | None = None, draft: bool | None = None) -> bytes:
+    def docx_to_pdf(
+        self,
+        docx: bytes,
+        warnings: Warnings,
+        timings: Any,
+        *,
+        template: Template | None = None,
+        draft: bool | None = None,
+    ) -> bytes:
         """``pipeline.docx_to_pdf`` run by the worker: same arguments, same result or error."""
         self._send(("render", docx, template, draft))
         self._rendered = True
@@ -178,5 +185,6 @@ def _warm_up(sample: d.Document, template: Template) -> None:
 
     # A warm-up only: the real render reports any problem this one meets.
     with suppress(Exception):
-        render_pdf(write_html(sample, template, draft=sample.metadata.draft), template,
-                   warnings=Warnings())
+        render_pdf(
+            write_html(sample, template, draft=sample.metadata.draft), template, warnings=Warnings()
+        )
