@@ -177,3 +177,21 @@ def test_errors_cross_processes_whole(error: ReportgenError) -> None:
     assert copy.lines() == error.lines()
     assert copy.problems == error.problems
     assert copy.exit_code == error.exit_code
+
+
+def test_jobs_1_keeps_a_single_report_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportgen import batch, pipeline
+
+    seen: list[bool] = []
+    original = pipeline.generate
+
+    def spy(*args: object, overlap: bool = False, **kwargs: object) -> pipeline.Outcome:
+        seen.append(overlap)
+        return original(*args, overlap=overlap, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "generate", spy)
+    batch.run_batch([EXAMPLE], tmp_path / "one", formats=("docx",), jobs=1)
+    batch.run_batch([EXAMPLE], tmp_path / "default", formats=("docx",))
+    assert seen == [False, True]

@@ -88,15 +88,16 @@ def run_batch(
     progress: bool = False,
 ) -> list[BatchResult]:
     """Generate every input; results come back in the order of ``sources``."""
+    # One report may use a second process for its PDF half (pipeline.generate's
+    # overlap), unless asked to keep to one (--jobs 1).
+    overlap = len(sources) == 1 and jobs != 1
     jobs = min(jobs or default_jobs(), len(sources))
     bar = _ProgressBar(len(sources)) if progress else None
     results: dict[int, BatchResult] = {}
     try:
         if jobs <= 1:
-            # One report: its PDF half may start on the other core at once
-            # (pipeline.generate's overlap).  Several reports one after
-            # another share this process's warm WeasyPrint instead.
-            overlap = len(sources) == 1
+            # Several reports one after another share this process's warm
+            # WeasyPrint; a single one may overlap (above).
             for index, source in enumerate(sources):
                 if bar:
                     bar.started(source)

@@ -123,7 +123,8 @@ def cli() -> None:
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Reports rendered at once (default: one per core).",
+    help="Processes to use (default: one per core; a single report then renders "
+    "its PDF on a second core while the DOCX is built). 1 keeps to one process.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
 @click.option("--timings", is_flag=True, help="Print the time of each phase on stderr.")
