@@ -136,16 +136,60 @@ def test_the_worker_exits_when_the_command_is_killed(tmp_path: Path) -> None:
         "print(worker._process.pid, flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
-    )
-    pid = int(result.stdout.split()[0])
+    pid = worker_of_killed_command([sys.executable, "-c", script])
     deadline = time.monotonic() + 30
     while running(pid):
         if time.monotonic() > deadline:
             os.kill(pid, signal.SIGKILL)
             pytest.fail("the PDF worker outlived the command that started it")
         time.sleep(0.1)
+
+
+@needs_two_cores
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_worker_stops_in_the_middle_of_a_long_render_when_the_command_is_killed(
+    tmp_path: Path,
+) -> None:
+    # A DOCX whose PDF takes several seconds: 1,500 table rows.
+    script = tmp_path / "command.py"
+    script.write_text(
+        "import os, signal\n"
+        "from reportgen import documents as d\n"
+        "from reportgen.pdf.worker import PdfWorker\n"
+        "from reportgen.templates import find_template\n"
+        "from reportgen.word.writer import write_docx\n"
+        "template = find_template('meeting-report')\n"
+        "rows = [d.TableRow([d.TableCell([d.Paragraph([d.Text(f'Person {i} {j}')])])\n"
+        "                    for j in range(4)]) for i in range(1500)]\n"
+        "docx = write_docx(d.Document([d.Table(rows)]), template)\n"
+        "worker = PdfWorker()\n"
+        "worker._send(('render', docx, template, None))\n"
+        "print(worker._process.pid, flush=True)\n"
+        "import time; time.sleep(2)  # it is importing, then laying out\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n",
+        encoding="utf-8",
+    )
+    pid = worker_of_killed_command([sys.executable, str(script)])
+    killed = time.monotonic()
+    while running(pid):
+        if time.monotonic() - killed > 60:
+            os.kill(pid, signal.SIGKILL)
+            pytest.fail("the PDF worker outlived the command that started it")
+        time.sleep(0.05)
+    assert time.monotonic() - killed < 2, "it finished the render for nobody"
+
+
+def worker_of_killed_command(command: list[str]) -> int:
+    """Run ``command`` until it dies (it kills itself), and return its worker's pid.
+
+    Not ``subprocess.run``: that would also wait for the worker, which holds
+    the command's stdout open.
+    """
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        assert process.stdout is not None
+        pid = int(process.stdout.readline())
+        process.wait(timeout=120)
+        return pid
 
 
 def running(pid: int) -> bool:

@@ -16,8 +16,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import traceback
 from contextlib import suppress
 from dataclasses import replace
@@ -30,6 +33,9 @@ from ..templates import Template
 
 # Set to 0 to keep the PDF half in the calling process (profiling, debugging).
 ENVIRONMENT_SWITCH = "REPORTGEN_PDF_WORKER"
+
+# prctl's option number, from <linux/prctl.h>.
+PR_SET_PDEATHSIG = 1
 
 # How much of the composed report the warm-up renders: enough for its fonts,
 # hyphenation and page furniture, a fraction of the work.
@@ -64,7 +70,10 @@ class PdfWorker:
         context = multiprocessing.get_context("fork")
         self._connection, child_end = context.Pipe()
         self._process = context.Process(
-            target=_serve, args=(child_end, self._connection), name="reportgen-pdf", daemon=True
+            target=_serve,
+            args=(child_end, self._connection, os.getpid()),
+            name="reportgen-pdf",
+            daemon=True,
         )
         self._process.start()
         child_end.close()
@@ -132,15 +141,34 @@ class PdfWorker:
             self._connection.send(message)
 
 
-def _serve(connection: Connection, parent_end: Connection) -> None:
+def _serve(connection: Connection, parent_end: Connection, parent: int) -> None:
     """The worker's life: import, warm up, render once, exit."""
     parent_end.close()
+    _end_with(parent)
     try:
         _answer(connection)
     except (KeyboardInterrupt, EOFError, OSError):
         pass  # interrupted (the parent says so), or the parent is gone
     finally:
         connection.close()
+
+
+def _end_with(parent: int) -> None:
+    """Have the kernel stop this process when ``parent`` dies (Linux's PR_SET_PDEATHSIG).
+
+    Without it, a worker whose command was killed in the middle of a long
+    layout would finish it for nobody: the closed pipe only tells it once
+    it reads or writes.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(0)
 
 
 def _answer(connection: Connection) -> None:
