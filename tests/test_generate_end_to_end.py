@@ -514,3 +514,22 @@ def test_addresses_are_printed_letter_for_letter(example):
     for address in set(addresses):
         if words(address) in words(text):  # shown (a link's target alone is not)
             assert address in text, address
+
+
+def test_a_cross_reference_is_never_alone_at_the_top_of_a_page(example):
+    # "See recommendations 6 and 11." ends a topic; at the top of the next
+    # page, away from the topic, it reads as if it belonged to what follows.
+    references = {
+        text for style, text in docx_paragraphs(example.docx) if style == "Cross Reference"
+    }
+    assert bool(references) == any(t.recommendations for t in workshop(example.source).topics)
+    pages = [
+        [line for line in page.splitlines() if line.strip()] for page in pdf_pages(example.pdf)
+    ]
+    pages = pages[1:]  # the cover has no running header
+    furniture = 0  # lines every page starts with: running header, DRAFT
+    while all(len(page) > furniture and page[furniture] == pages[0][furniture] for page in pages):
+        furniture += 1
+    tops = [page[furniture] for page in pages if len(page) > furniture]
+    assert furniture and len(tops) == len(pages)
+    assert not references & set(tops)

@@ -30,6 +30,7 @@ CUSTOM_STYLES = (
     "Addressee",  # the group heading of recommendations ("To participating States")
     "Contact",  # contact block
     "Small Print",  # notices at the end of the cover
+    "Cross Reference",  # a line pointing elsewhere ("See recommendations 6 and 11.")
 )
 KNOWN_PARAGRAPH_STYLES = BUILTIN_PARAGRAPH_STYLES + CUSTOM_STYLES
 

@@ -95,6 +95,8 @@ _CUSTOM_LOOKS: dict[str, _Look] = {
                        keep_next=True),
     "Contact": _Look("body", "body", "text", after=2),
     "Small Print": _Look("body", "small", "muted", after=4, single=True),
+    # Looks like body text; print.css keeps it on the page of what it follows.
+    "Cross Reference": _Look(),
 }  # fmt: skip
 assert set(_CUSTOM_LOOKS) == set(CUSTOM_STYLES), "every custom style needs a look"
 
