@@ -39,6 +39,7 @@ def no_worker_left() -> bool:
 
 @needs_two_cores
 def test_the_worker_writes_the_same_bytes_as_one_process(tmp_path: Path) -> None:
+    assert worth_forking(), "no thread may be left running by an earlier test"
     together = generate(EXAMPLE, tmp_path / "one", overlap=False)
     apart = generate(EXAMPLE, tmp_path / "two", overlap=True)
     assert [p.name for p in apart.written] == [p.name for p in together.written]
@@ -205,6 +206,19 @@ def running(pid: int) -> bool:
 def test_the_switch_keeps_the_pdf_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENVIRONMENT_SWITCH, "0")
     assert not worth_forking()
+
+
+def test_a_program_with_other_threads_is_not_forked() -> None:
+    import threading
+
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert not worth_forking()
+    finally:
+        release.set()
+        thread.join()
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import traceback
 from contextlib import suppress
 from dataclasses import replace
@@ -51,6 +52,10 @@ def worth_forking() -> bool:
     if os.environ.get(ENVIRONMENT_SWITCH, "1").strip() == "0":
         return False
     if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    if threading.active_count() > 1:
+        # A program that calls generate() from several threads: forking it
+        # could copy a lock another thread holds (and Python 3.12 warns).
         return False
     try:
         cores = len(os.sched_getaffinity(0))
