@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import traceback
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import EXIT_BUG, ReportgenError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 @dataclass
@@ -107,6 +109,10 @@ def run_batch(
         else:
             # Import the heavy libraries once, before forking, so that each
             # worker starts with them loaded (and shares their pages).
+            # (The pool's modules too: a single report does without them.)
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
             from . import pipeline  # noqa: F401
             from .pdf.libraries import import_weasyprint
 
