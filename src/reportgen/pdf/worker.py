@@ -1,18 +1,19 @@
 """The PDF half of ``generate`` in a second process, warmed up while the DOCX is built."""
 
 # A fresh ``reportgen generate`` spends about half a second importing
-# WeasyPrint and paying its first-use costs (fonts, hyphenation dictionary,
-# C types) before it can lay out a page, and as long again loading the
+# WeasyPrint before it can lay out a page, and about as long loading the
 # input, composing and writing the DOCX.  Neither needs the other until the
-# DOCX exists, so on a machine with two cores the worker forks at the start,
-# imports and warms WeasyPrint on the second core, then runs the one
-# DOCX → PDF path (pipeline.docx_to_pdf) on the DOCX it receives: the PDF is
-# still rendered from the DOCX, by the same code as in one process.
+# DOCX exists, so on a machine with two cores the worker forks at the start
+# and imports WeasyPrint on the second core (and, if the DOCX is not there
+# yet, pays WeasyPrint's first-use costs on a sample: fonts, hyphenation
+# dictionary, C types), then runs the one DOCX → PDF path
+# (pipeline.docx_to_pdf) on the DOCX it receives: the PDF is still rendered
+# from the DOCX, by the same code as in one process.
 #
 # The worker writes no file and prints nothing: the PDF, the warnings and
 # the phase timings come back to the parent, which saves the outputs as
-# before (files.write_all_atomically).  If the parent dies, the worker reads
-# the end of its pipe and exits.
+# before (files.write_all_atomically).  It ends with its parent: on Ctrl-C
+# with it, on a closed pipe, and on Linux as soon as the parent dies.
 
 from __future__ import annotations
 
