@@ -8,9 +8,12 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
+
+from reportgen.source.model import Event, Participants, Report, Topic, Workshop
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = sorted((ROOT / "inputs").glob("*.yaml"))
@@ -107,3 +110,44 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
     finally:
         mp.undo()
     return results
+
+
+def small_workshop(**changes: object) -> Workshop:
+    """A one-topic workshop, built directly (no YAML), with ``changes`` to its fields."""
+    fields: dict[str, object] = dict(
+        source=Path("small.yaml"),
+        report=Report(
+            title="Workshop Report", organizer="Office for Meetings", organizer_short="OM"
+        ),
+        event=Event(
+            name="Expert Workshop",
+            city="Tbilisi",
+            country="Georgia",
+            kind="expert workshop",
+            date=date(2018, 11, 29),
+        ),
+        participants=Participants(
+            women=16, men=9, states=10, sectors=["national and local authorities", "academia"]
+        ),
+        topics=[Topic(id="one", title="First Topic", summary="Summary of *one*.")],
+    )
+    fields.update(changes)
+    return Workshop(**fields)  # type: ignore[arg-type]
+
+
+PRIVATE_USE = "\ue000"  # a Private Use Area character: no font installed here has it
+
+
+def input_with_a_private_use_character(folder: Path) -> Path:
+    """A valid input whose topic summary holds PRIVATE_USE (the PDF then warns)."""
+    source = folder / "report.yaml"
+    source.write_text(
+        "report: {title: Workshop, organizer: ODIHR}\n"
+        "event: {name: Workshop, date: 2018-11-29, city: Tbilisi, country: Georgia}\n"
+        "topics:\n"
+        "  - id: logo\n"
+        "    title: The logo\n"
+        f"    summary: Our sign {PRIVATE_USE} is private.\n",
+        encoding="utf-8",
+    )
+    return source

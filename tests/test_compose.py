@@ -2,48 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
+from conftest import small_workshop
 from reportgen import documents as d
 from reportgen.compose import compose, markdown, vocabulary
 from reportgen.errors import TemplateError
 from reportgen.source.model import (
-    Event,
-    Participants,
     Quote,
     Recommendation,
-    Report,
     Topic,
-    Workshop,
 )
 from reportgen.templates import find_template, load_template
 
 ENGLISH_QUOTES = ("“", "”", "‘", "’")
-
-
-def small_workshop(**changes: object) -> Workshop:
-    fields: dict[str, object] = dict(
-        source=Path("small.yaml"),
-        report=Report(
-            title="Workshop Report", organizer="Office for Meetings", organizer_short="OM"
-        ),
-        event=Event(
-            name="Expert Workshop",
-            city="Tbilisi",
-            country="Georgia",
-            kind="expert workshop",
-            date=date(2018, 11, 29),
-        ),
-        participants=Participants(
-            women=16, men=9, states=10, sectors=["national and local authorities", "academia"]
-        ),
-        topics=[Topic(id="one", title="First Topic", summary="Summary of *one*.")],
-    )
-    fields.update(changes)
-    return Workshop(**fields)  # type: ignore[arg-type]
 
 
 def text_of(document: d.Document) -> str:

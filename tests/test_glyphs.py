@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import PRIVATE_USE, input_with_a_private_use_character
 from reportgen import documents as d
 from reportgen.pdf.glyphs import drawn
 from reportgen.pdf.html import write_html
@@ -21,7 +22,6 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_FOLDER = ROOT / "templates" / "meeting-report"
 BODY_STACK = "Noto Serif, Noto Sans Georgian, DejaVu Sans"
 HEADING_STACK = "Noto Sans, Noto Sans Georgian, DejaVu Sans"
-PRIVATE_USE = "\ue000"  # a Private Use Area character: no font installed here has it
 
 
 @pytest.fixture(scope="module")
@@ -123,16 +123,7 @@ def test_a_font_the_theme_names_that_is_not_installed_is_named(tmp_path: Path) -
 
 
 def test_generate_passes_the_warning_on_from_an_input(tmp_path: Path) -> None:
-    source = tmp_path / "report.yaml"
-    source.write_text(
-        "report: {title: Workshop, organizer: ODIHR}\n"
-        "event: {name: Workshop, date: 2018-11-29, city: Tbilisi, country: Georgia}\n"
-        "topics:\n"
-        "  - id: logo\n"
-        "    title: The logo\n"
-        f"    summary: Our sign {PRIVATE_USE} is private.\n",
-        encoding="utf-8",
-    )
+    source = input_with_a_private_use_character(tmp_path)
     outcome = generate(source, tmp_path / "out")
     messages = [str(m) for m in outcome.warnings]
     assert [m for m in messages if "U+E000" in m] == [

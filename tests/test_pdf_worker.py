@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SOURCE_DATE_EPOCH, pdf_text
+from conftest import ROOT, SOURCE_DATE_EPOCH, input_with_a_private_use_character, pdf_text
 from reportgen.errors import InputError, Problem, ReportgenError, TemplateError, UsageError
 from reportgen.pdf.worker import ENVIRONMENT_SWITCH, PdfWorker, WorkerFailed, worth_forking
 from reportgen.pipeline import Timings, generate
@@ -22,7 +22,6 @@ from reportgen.results import Warnings
 from reportgen.templates import find_template
 
 EXAMPLE = ROOT / "inputs" / "tbilisi-2018-migrant-integration.yaml"
-PRIVATE_USE = "\ue000"
 
 needs_two_cores = pytest.mark.skipif(not worth_forking(), reason="the worker needs two cores")
 
@@ -66,16 +65,7 @@ def test_the_phases_the_worker_ran_are_reported_with_the_others(tmp_path: Path) 
 
 @needs_two_cores
 def test_warnings_from_the_pdf_come_back_from_the_worker(tmp_path: Path) -> None:
-    source = tmp_path / "report.yaml"
-    source.write_text(
-        "report: {title: Workshop, organizer: ODIHR}\n"
-        "event: {name: Workshop, date: 2018-11-29, city: Tbilisi, country: Georgia}\n"
-        "topics:\n"
-        "  - id: logo\n"
-        "    title: The logo\n"
-        f"    summary: Our sign {PRIVATE_USE} is private.\n",
-        encoding="utf-8",
-    )
+    source = input_with_a_private_use_character(tmp_path)
     outcome = generate(source, tmp_path / "out", overlap=True)
     assert [str(m) for m in outcome.warnings if "U+E000" in str(m)]
     assert (tmp_path / "out" / "report.pdf").is_file()

@@ -13,7 +13,6 @@ import shutil
 import stat
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import pikepdf
@@ -22,6 +21,7 @@ import pytest
 from jinja2 import Environment, FileSystemLoader
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from conftest import small_workshop
 from reportgen import documents as d
 from reportgen.compose import compose
 from reportgen.compose.cache import TemplateCache, cache_folder, fingerprint
@@ -30,7 +30,6 @@ from reportgen.language import Language
 from reportgen.pdf import render
 from reportgen.pdf.html import write_html
 from reportgen.pdf.render import render_pdf
-from reportgen.source.model import Event, Participants, Report, Topic, Workshop
 from reportgen.templates import load_template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,26 +115,6 @@ def test_pdf_html_still_does_not_import_weasyprint() -> None:
 
 
 # -- compiled templates on disk ------------------------------------------------------
-
-
-def small_workshop() -> Workshop:
-    return Workshop(
-        source=Path("small.yaml"),
-        report=Report(
-            title="Workshop Report", organizer="Office for Meetings", organizer_short="OM"
-        ),
-        event=Event(
-            name="Expert Workshop",
-            city="Tbilisi",
-            country="Georgia",
-            kind="expert workshop",
-            date=date(2018, 11, 29),
-        ),
-        participants=Participants(
-            women=16, men=9, states=10, sectors=["national and local authorities", "academia"]
-        ),
-        topics=[Topic(id="one", title="First Topic", summary="Summary of *one*.")],
-    )
 
 
 def headings(document: d.Document) -> list[str]:
