@@ -24,6 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 from .. import documents as d
+from .. import xmlparsing
 from ..errors import TemplateError
 
 _SPACE = re.compile(r"[ \t\r\n]+")
@@ -38,26 +39,18 @@ _IMAGE_TYPES = {
 
 def parse(xml: str, *, template_folders: tuple[Path, ...], where: str) -> d.Document:
     """The composed XML as a Document (metadata is filled in by the caller)."""
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=True,
-        remove_comments=True,
-    )
     try:
-        root = etree.fromstring(xml.encode("utf-8"), parser)
-    except etree.XMLSyntaxError as error:
-        line = error.lineno or 0
+        root = xmlparsing.parse(xml.encode("utf-8"), where)
+    except xmlparsing.MalformedXML as error:
         raise TemplateError(
             f"{where}: the template did not produce well-formed markup "
-            f"(output line {line}: {error.msg})",
+            f"(output line {error.line or 0}: {error.detail})",
             hint="check that the template closes every element it opens",
         ) from None
-    if root.getroottree().docinfo.internalDTD is not None:
+    except xmlparsing.DoctypeFound:
         raise TemplateError(
             f"{where}: the template's output declares a DOCTYPE; the report vocabulary has none"
-        )
+        ) from None
     if root.tag != "document":
         raise TemplateError(f"{where}: the template's output must be one <document> element")
     return _Reader(template_folders, where).document(root)

@@ -209,13 +209,12 @@ def _markup_problem(msgid: str, msgstr: str) -> str | None:
 
 
 def _tags(text: str) -> list[str] | None:
-    from lxml import etree
+    from ..xmlparsing import DoctypeFound, MalformedXML, parse
 
     body = PLACEHOLDER.sub(lambda m: "%" if m.group("spec") == "%" else "x", text)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
     try:
-        root = etree.fromstring(f"<m>{body}</m>".encode(), parser)
-    except etree.XMLSyntaxError:
+        root = parse(f"<m>{body}</m>".encode(), "message")
+    except (MalformedXML, DoctypeFound):
         return None
     return [str(e.tag) for e in root.iter() if e is not root]
 

@@ -10,24 +10,8 @@ from io import BytesIO
 from lxml import etree
 
 from ..errors import UnsafeDocumentError
-
-NS = {
-    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
-    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
-    "v": "urn:schemas-microsoft-com:vml",
-    "o": "urn:schemas-microsoft-com:office:office",
-    "pr": "http://schemas.openxmlformats.org/package/2006/relationships",
-    "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
-    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "cust": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
-    "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
-}
+from ..xmlparsing import parse_part
+from .namespaces import qn
 
 REL_OFFICE_DOCUMENT = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
@@ -40,35 +24,6 @@ REL_OFFICE_DOCUMENT_STRICT = (
 # Limits that keep a hostile package (a "zip bomb") from exhausting memory.
 MAX_PART_BYTES = 256 * 1024 * 1024
 MAX_PACKAGE_PARTS = 10_000
-
-
-def qn(name: str) -> str:
-    """Clark notation for a prefixed name: ``qn("w:p")`` → ``{…/main}p``."""
-    prefix, local = name.split(":")
-    return f"{{{NS[prefix]}}}{local}"
-
-
-# Parsing untrusted XML: no entities, no network, no huge trees (BRIEFING, DESIGN 4).
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    huge_tree=False,
-    dtd_validation=False,
-    load_dtd=False,
-    remove_comments=True,
-    remove_pis=True,
-)
-
-
-def parse_xml(data: bytes, name: str) -> etree._Element:
-    """Parse one package part, refusing DOCTYPEs and malformed XML."""
-    try:
-        tree = etree.parse(BytesIO(data), _PARSER)
-    except etree.XMLSyntaxError as error:
-        raise UnsafeDocumentError(f"{name}: not well-formed XML ({error})") from None
-    if tree.docinfo.doctype:
-        raise UnsafeDocumentError(f"{name}: a DOCTYPE declaration is not allowed in a DOCX part")
-    return tree.getroot()
 
 
 @dataclass(frozen=True)
@@ -116,7 +71,7 @@ class Package:
         """The parsed part, or None when the package lacks it."""
         if not self.has(name):
             return None
-        return parse_xml(self.read(name), name)
+        return parse_part(self.read(name), name)
 
     def relationships(self, part: str) -> dict[str, Relationship]:
         """The relationships of ``part`` (``""`` for the package), by id."""

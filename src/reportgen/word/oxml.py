@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from docx.oxml.ns import nsmap, qn
 from docx.shared import Pt
 from lxml import etree
 
-from ..errors import ReportgenError, UnsafeDocumentError
+from ..errors import ReportgenError
+from ..xmlparsing import parse_part
+from .namespaces import NS, qn
 
-W_NS = nsmap["w"]
-R_NS = nsmap["r"]
-CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-A_NS = nsmap["a"]
+W_NS = NS["w"]
+R_NS = NS["r"]
+CUSTOM_NS = NS["cust"]
+VT_NS = NS["vt"]
+A_NS = NS["a"]
 # The format id Office uses for every user-defined document property.
 CUSTOM_PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 # Office's extension that puts an SVG beside a picture's raster fallback.
@@ -65,24 +66,6 @@ def sub(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
     for key, value in attrs.items():
         el.set(qn(f"w:{key}"), value)
     return el
-
-
-# -- untrusted XML -------------------------------------------------------------
-
-_SAFE_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=False
-)
-
-
-def parse_untrusted(data: bytes, where: str) -> etree._Element:
-    """Parse XML from a DOCX someone else may have made: no entities, no network, no DOCTYPE."""
-    try:
-        tree = etree.ElementTree(etree.fromstring(data, _SAFE_PARSER))
-    except etree.XMLSyntaxError as error:
-        raise UnsafeDocumentError(f"{where}: not well-formed XML: {error}") from None
-    if tree.docinfo.doctype:
-        raise UnsafeDocumentError(f"{where}: a DOCTYPE is not allowed in a DOCX part")
-    return tree.getroot()
 
 
 # -- paragraphs and runs ---------------------------------------------------------
@@ -335,11 +318,9 @@ def ensure_ends_with_paragraph(container: etree._Element) -> None:
 
 
 # Compiled once; python-docx's elements fix the namespaces their own xpath() accepts.
-_STYLE_NUM_ID = etree.XPath(
-    "w:style[@w:styleId=$sid]/w:pPr/w:numPr/w:numId/@w:val", namespaces=nsmap
-)
-_ABSTRACT_OF_NUM = etree.XPath("w:num[@w:numId=$nid]/w:abstractNumId/@w:val", namespaces=nsmap)
-_NUM_IDS = etree.XPath("w:num/@w:numId", namespaces=nsmap)
+_STYLE_NUM_ID = etree.XPath("w:style[@w:styleId=$sid]/w:pPr/w:numPr/w:numId/@w:val", namespaces=NS)
+_ABSTRACT_OF_NUM = etree.XPath("w:num[@w:numId=$nid]/w:abstractNumId/@w:val", namespaces=NS)
+_NUM_IDS = etree.XPath("w:num/@w:numId", namespaces=NS)
 
 
 def abstract_num_of_style(numbering: etree._Element, styles: etree._Element, style_id: str) -> int:
@@ -528,7 +509,7 @@ def retheme(theme_xml: bytes, *, heading_font: str, body_font: str, accent: str)
     Styles the report does not set itself (Intense Quote, inserted text boxes) and
     Word's Design gallery take their fonts and first accent from here.
     """
-    root = parse_untrusted(theme_xml, "word/theme/theme1.xml")
+    root = parse_part(theme_xml, "word/theme/theme1.xml", keep_comments=True)
     ns = {"a": A_NS}
     for path, typeface in (
         ("//a:majorFont/a:latin", heading_font),
@@ -560,7 +541,7 @@ def custom_properties_xml(properties: Mapping[str, str]) -> bytes:
 
 def read_custom_properties(data: bytes) -> dict[str, str]:
     """The text of every custom property in a ``docProps/custom.xml``."""
-    root = parse_untrusted(data, "docProps/custom.xml")
+    root = parse_part(data, "docProps/custom.xml", keep_comments=True)
     found: dict[str, str] = {}
     for prop in root.iterfind(f"{{{CUSTOM_NS}}}property"):
         name = prop.get("name")

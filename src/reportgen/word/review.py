@@ -13,17 +13,16 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..errors import ReviewError, UnsafeDocumentError
+from ..xmlparsing import parse_part
+from .namespaces import NS, qn
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
-MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+RELS_NS = NS["pr"]
+TYPES_NS = NS["ct"]
 CONTENT_TYPES = "[Content_Types].xml"
 
 
 def _w(name: str) -> str:
-    return f"{{{W_NS}}}{name}"
+    return qn(f"w:{name}")
 
 
 INS, DEL, MOVE_FROM, MOVE_TO = _w("ins"), _w("del"), _w("moveFrom"), _w("moveTo")
@@ -46,8 +45,8 @@ DRAWING, PICT, FOOTNOTE_REFERENCE, ENDNOTE_REFERENCE = (
 )
 A_ID, A_AUTHOR, A_DATE, A_NAME, A_VAL = _w("id"), _w("author"), _w("date"), _w("name"), _w("val")
 A_V_MERGE = _w("vMerge")
-MATH_RUN = f"{{{M_NS}}}r"
-MC_FALLBACK = f"{{{MC_NS}}}Fallback"
+MATH_RUN = qn("m:r")
+MC_FALLBACK = qn("mc:Fallback")
 RUNS = (R, MATH_RUN)
 TEXTS = (T, DEL_TEXT)
 
@@ -122,8 +121,6 @@ COMMENT_WORDS = 20  # a comment is shown at more length: it is what the reviewer
 COMMENT_CHARS = 160
 LISTED_MARKS = 50
 HINT = "accept or reject them in Word (Review → Accept/Reject), or publish with --accept-changes"
-
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 @dataclass(frozen=True)
@@ -269,13 +266,8 @@ def _part_name(folder: str, target: str) -> str:
 
 
 def _parse(data: bytes, name: str) -> etree._Element:
-    try:
-        tree = etree.ElementTree(etree.fromstring(data, _PARSER))
-    except etree.XMLSyntaxError as error:
-        raise UnsafeDocumentError(f"{name}: not well-formed XML ({error})") from None
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise UnsafeDocumentError(f"{name}: a DOCTYPE declaration is not allowed in a DOCX part")
-    return tree.getroot()
+    # Comments and processing instructions stay: accepting changes writes the part back.
+    return parse_part(data, name, keep_comments=True)
 
 
 def _check_namespace(root: etree._Element, name: str) -> None:

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from .. import xmlparsing
 from ..errors import UnsafeDocumentError
+from .namespaces import NS
 
 # Limits (DESIGN.md, invariant 4: a hostile file costs bounded time and memory).
 # A report with photographs is a few MiB; these leave a wide margin above that.
@@ -27,8 +29,8 @@ CONTENT_TYPES = "[Content_Types].xml"
 MAIN_DOCUMENT = "word/document.xml"
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+RELATIONSHIPS_NS = NS["pr"]
+CONTENT_TYPES_NS = NS["ct"]
 SAVE_AS_DOCX = 'open it in Word and save it as "Word Document (*.docx)"'
 
 # What an external relationship links to, in a person's words (by the type's last segment).
@@ -332,37 +334,6 @@ def _macros(where: str, name: str) -> UnsafeDocumentError:
 # -- reading every part within the limits ---------------------------------------------
 
 
-class _DoctypeFound(Exception):
-    def __init__(self, name: str, system: str | None) -> None:
-        super().__init__(name)
-        self.system = system
-
-
-class _DoctypeGuard:
-    """An lxml parser target that builds nothing and stops at a DOCTYPE.
-
-    Word never writes a DOCTYPE; one in a DOCX part is there to define
-    entities (an XML bomb, or an external entity that reads a local file).
-    """
-
-    def doctype(self, name: str, public: str | None, system: str | None) -> None:
-        raise _DoctypeFound(name, system)
-
-    def close(self) -> None:
-        return None
-
-
-def _xml_parser(target: object | None = None) -> etree.XMLParser:
-    return etree.XMLParser(
-        target=target,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-    )
-
-
 def _read_every_part(
     archive: zipfile.ZipFile,
     infos: list[zipfile.ZipInfo],
@@ -380,7 +351,7 @@ def _read_every_part(
         xml = name.lower().endswith((".xml", ".rels")) or _content_type(
             types, name
         ).lower().endswith("xml")
-        parser = _xml_parser(_DoctypeGuard()) if xml else None
+        parser = xmlparsing.parser(target=xmlparsing.DoctypeGuard(name)) if xml else None
         unpacked = 0
         try:
             for chunk in _chunks(archive, info, where):
@@ -399,10 +370,10 @@ def _read_every_part(
                     parser.feed(chunk)
             if parser is not None:
                 parser.close()
-        except _DoctypeFound as found:
+        except xmlparsing.DoctypeFound as found:
             raise _doctype_error(where, name, found.system) from None
         except etree.XMLSyntaxError as error:
-            raise _syntax_error(where, name, error) from None
+            raise _syntax_error(where, name, error.msg or str(error), error.lineno) from None
 
 
 def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> Iterator[bytes]:
@@ -443,12 +414,11 @@ def _read_part(
 def _parse(data: bytes, name: str, where: str) -> etree._Element:
     """A small part as a tree, with the same refusals as the scan of every part."""
     try:
-        tree = etree.ElementTree(etree.fromstring(data, _xml_parser()))
-    except etree.XMLSyntaxError as error:
-        raise _syntax_error(where, name, error) from None
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise _doctype_error(where, name, tree.docinfo.system_url)
-    return tree.getroot()
+        return xmlparsing.parse(data, name)
+    except xmlparsing.MalformedXML as error:
+        raise _syntax_error(where, name, error.detail, error.line) from None
+    except xmlparsing.DoctypeFound as found:
+        raise _doctype_error(where, name, found.system) from None
 
 
 def _doctype_error(where: str, name: str, system: str | None) -> UnsafeDocumentError:
@@ -460,9 +430,11 @@ def _doctype_error(where: str, name: str, system: str | None) -> UnsafeDocumentE
     )
 
 
-def _syntax_error(where: str, name: str, error: etree.XMLSyntaxError) -> UnsafeDocumentError:
-    line = f"line {error.lineno}: " if error.lineno else ""
-    message = (error.msg or str(error)).split(", line ")[0]
+def _syntax_error(
+    where: str, name: str, detail: str, line_number: int | None
+) -> UnsafeDocumentError:
+    line = f"line {line_number}: " if line_number else ""
+    message = detail.split(", line ")[0]
     return UnsafeDocumentError(
         f"{where}: {name}: is not well-formed XML ({line}{message}); the document is damaged",
         hint="open it in Word and save it again",

@@ -14,7 +14,6 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
-from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Mm
 from lxml import etree
@@ -24,6 +23,7 @@ from ..errors import ReportgenError, TemplateError
 from ..results import Warnings
 from ..templates import Template
 from . import oxml, package
+from .namespaces import qn
 from .styles import (
     DRAFT_LABEL,
     FOOTNOTE_REFERENCE,
