@@ -17,8 +17,8 @@ import pytest
 from conftest import ROOT, SOURCE_DATE_EPOCH, input_with_a_private_use_character, pdf_text
 from reportgen.errors import InputError, Problem, ReportgenError, TemplateError, UsageError
 from reportgen.pdf.worker import ENVIRONMENT_SWITCH, PdfWorker, WorkerFailed, worth_forking
-from reportgen.pipeline import Timings, generate
-from reportgen.results import Warnings
+from reportgen.pipeline import generate
+from reportgen.results import Timings, Warnings
 from reportgen.templates import find_template
 
 EXAMPLE = ROOT / "inputs" / "tbilisi-2018-migrant-integration.yaml"

@@ -1,45 +1,27 @@
 """The pipeline end to end: input → DOCX → PDF, and reviewed DOCX → published PDF.
 
-Both ``generate`` and ``publish`` reach the PDF through ``docx_to_pdf``
-(DESIGN.md, invariant 1): the PDF always shows what the DOCX says.
+Both ``generate`` and ``publish`` reach the PDF through
+``conversion.docx_to_pdf`` (DESIGN.md, invariant 1): the PDF always shows
+what the DOCX says.
 """
 
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import OverwriteError, ReportgenError, TemplateError, UsageError
-from .results import Message, Warnings
-from .templates import DEFAULT_TEMPLATE, Template, find_template
+from .conversion import docx_to_pdf
+from .errors import OverwriteError, ReportgenError, UsageError
+from .results import Message, Timings, Warnings
+from .templates import Template, find_template
 
 if TYPE_CHECKING:
     from .pdf.worker import PdfWorker
 
 FORMATS = ("docx", "pdf")
-
-
-@dataclass
-class Timings:
-    """Seconds spent in each phase: load, compose, docx, read, layout, write (the PDF), save."""
-
-    phases: dict[str, float] = field(default_factory=dict)
-
-    @contextmanager
-    def phase(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.phases[name] = self.phases.get(name, 0.0) + time.perf_counter() - start
-
-    def __str__(self) -> str:
-        return " ".join(f"{k}={v:.3f}s" for k, v in self.phases.items())
 
 
 @dataclass
@@ -172,46 +154,6 @@ def published_path(reviewed: Path, output: Path | str | None) -> Path:
             hint="give the PDF another name with --output",
         )
     return target
-
-
-def docx_to_pdf(
-    docx: bytes,
-    warnings: Warnings,
-    timings: Timings,
-    *,
-    template: Template | None = None,
-    draft: bool | None = None,
-) -> bytes:
-    """The one DOCX → PDF path: read the DOCX back, write HTML, typeset it.
-
-    ``template`` defaults to the one recorded in the DOCX; ``draft`` to the
-    DOCX's own status.
-    """
-    from .pdf.html import write_html
-    from .pdf.render import render_pdf
-    from .word.reader import read_docx
-
-    with timings.phase("read"):
-        document = read_docx(docx, warnings)
-        if template is None:
-            template = _recorded_template(document.metadata.template, warnings)
-        html = write_html(
-            document, template, draft=document.metadata.draft if draft is None else draft
-        )
-    # render_pdf times its own "layout" and "write" phases.
-    return render_pdf(html, template, warnings=warnings, timings=timings)
-
-
-def _recorded_template(name: str, warnings: Warnings) -> Template:
-    try:
-        return find_template(name or DEFAULT_TEMPLATE)
-    except TemplateError:
-        if not name or name == DEFAULT_TEMPLATE:
-            raise
-        warnings.warn(
-            f"template {name!r} recorded in the DOCX was not found; using {DEFAULT_TEMPLATE!r}"
-        )
-        return find_template(DEFAULT_TEMPLATE)
 
 
 def check_language(template: Template, language: str, *, where: str) -> None:

@@ -1,13 +1,11 @@
-"""Values that carry the non-fatal problems met while making them."""
+"""What a run produces besides its files: warnings met on the way, and where the time went."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
-
-T = TypeVar("T")
-U = TypeVar("U")
 
 
 @dataclass(frozen=True)
@@ -21,17 +19,6 @@ class Message:
         return f"{self.where}: {self.text}" if self.where else self.text
 
 
-@dataclass
-class Result(Generic[T]):
-    """A value with the warnings produced on the way (mammoth's pattern)."""
-
-    value: T
-    messages: list[Message] = field(default_factory=list)
-
-    def map(self, function: Callable[[T], U]) -> Result[U]:
-        return Result(function(self.value), list(self.messages))
-
-
 class Warnings:
     """A collector passed down a pipeline stage; each stage adds what it noticed."""
 
@@ -42,3 +29,21 @@ class Warnings:
         message = Message(text, where)
         if message not in self.messages:
             self.messages.append(message)
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each phase: load, compose, docx, read, layout, write (the PDF), save."""
+
+    phases: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases[name] = self.phases.get(name, 0.0) + time.perf_counter() - start
+
+    def __str__(self) -> str:
+        return " ".join(f"{k}={v:.3f}s" for k, v in self.phases.items())

@@ -17,8 +17,6 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-SAFE_LINK_SCHEMES = ("https:", "http:", "mailto:")
-
 
 @lru_cache(maxsize=8)
 def _parser(quotes: tuple[str, str, str, str]) -> MarkdownIt:

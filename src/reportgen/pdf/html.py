@@ -9,13 +9,12 @@ from __future__ import annotations
 import base64
 import re
 from html import escape
-from urllib.parse import urlsplit
 
 from .. import documents as d
+from ..links import safe_href
 from ..templates import Template
 from .watermark import watermark_svg
 
-SAFE_SCHEMES = ("http", "https", "mailto")
 # C0 controls (bar tab, newline, carriage return) cannot appear in HTML text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PAGE_FIELD = re.compile(r"\{(page|pages)\}")
@@ -42,20 +41,6 @@ def text(value: str) -> str:
 def attr(value: str) -> str:
     """An attribute value, escaped (to be put between double quotes)."""
     return escape(_CONTROL.sub("", value), quote=True)
-
-
-def safe_href(href: str) -> str | None:
-    """The link target if a PDF reader may follow it; None for javascript: and the like."""
-    if any(ch.isspace() or ord(ch) < 32 for ch in href):
-        return None
-    try:
-        parts = urlsplit(href)
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in SAFE_SCHEMES or (scheme != "mailto" and not parts.netloc):
-        return None
-    return href
 
 
 class _HtmlWriter:

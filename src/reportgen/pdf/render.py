@@ -80,7 +80,7 @@ def render_pdf(
     The theme's values come first as CSS custom properties, then the
     template's ``print.css``.  Resources resolve against the template folder
     and only load from it; what is refused or fails to load is added to
-    ``warnings``.  ``timings`` (pipeline.Timings), when given, gets the
+    ``warnings``.  ``timings`` (results.Timings), when given, gets the
     seconds spent in "layout" and in "write".
     """
 

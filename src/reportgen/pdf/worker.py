@@ -7,7 +7,7 @@
 # and imports WeasyPrint on the second core (and, if the DOCX is not there
 # yet, pays WeasyPrint's first-use costs on a sample: fonts, hyphenation
 # dictionary, C types), then runs the one DOCX → PDF path
-# (pipeline.docx_to_pdf) on the DOCX it receives: the PDF is still rendered
+# (conversion.docx_to_pdf) on the DOCX it receives: the PDF is still rendered
 # from the DOCX, by the same code as in one process.
 #
 # The worker writes no file and prints nothing: the PDF, the warnings and
@@ -27,10 +27,9 @@ import traceback
 from contextlib import suppress
 from dataclasses import replace
 from multiprocessing.connection import Connection
-from typing import Any
 
 from .. import documents as d
-from ..results import Warnings
+from ..results import Timings, Warnings
 from ..templates import Template
 
 # Set to 0 to keep the PDF half in the calling process (profiling, debugging).
@@ -100,12 +99,12 @@ class PdfWorker:
         self,
         docx: bytes,
         warnings: Warnings,
-        timings: Any,
+        timings: Timings,
         *,
         template: Template | None = None,
         draft: bool | None = None,
     ) -> bytes:
-        """``pipeline.docx_to_pdf`` run by the worker: same arguments, same result or error."""
+        """``conversion.docx_to_pdf`` run by the worker: same arguments, same result or error."""
         self._send(("render", docx, template, draft))
         self._rendered = True
         try:
@@ -178,8 +177,8 @@ def _end_with(parent: int) -> None:
 
 
 def _answer(connection: Connection) -> None:
+    from ..conversion import docx_to_pdf
     from ..errors import ReportgenError
-    from ..pipeline import Timings, docx_to_pdf
 
     try:
         from ..word import reader  # noqa: F401 - what docx_to_pdf needs first

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
 from itertools import groupby
-from urllib.parse import urlsplit
 
 from lxml import etree
 
 from .. import documents as d
+from ..links import safe_href
 from ..results import Warnings
 from .ooxml_read import Numbering, Package, Relationship, StyleTable, is_on, qn, w_val
 
@@ -68,7 +68,6 @@ REL_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 
 # Links a reader of the PDF may follow; anything else (javascript:, file:, data:)
 # is dropped and its text kept (DESIGN.md, invariant 4).
-SAFE_SCHEMES = ("http", "https", "mailto")
 
 EMU_PER_MM = 36_000
 
@@ -593,26 +592,16 @@ class _Reader:
             self.link_stack.pop()
 
     def _safe_href(self, url: str) -> str | None:
-        url = url.strip()
-        scheme = ""
-        ok = not any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url)
-        if ok:
-            try:
-                parts = urlsplit(url)
-            except ValueError:
-                parts = None
-            scheme = parts.scheme.lower() if parts else ""
-            ok = parts is not None and scheme in SAFE_SCHEMES
-            if ok and parts is not None and scheme in ("http", "https"):
-                ok = bool(parts.netloc)
-        if not ok:
+        safe = safe_href(url)
+        if safe is None:
+            url = url.strip()
             shown = url if len(url) <= 60 else url[:57] + "…"
             self.warnings.warn(
                 f"link to {shown!r} left out (only http, https and mailto links are kept); "
                 "its text is kept"
             )
             return None
-        return url
+        return safe
 
     def _simple_field(self, element: etree._Element, out: list[_Piece | _BlockBreak]) -> None:
         instruction = element.get(W_INSTR, "")
