@@ -23,8 +23,9 @@ import pytest
 from filelock import FileLock
 
 from conftest import ROOT, libreoffice_convert
-from reportgen import files
 from reportgen.errors import UsageError
+from reportgen.files import locks
+from reportgen.files.edited import docx_state
 
 sys.path.insert(0, str(ROOT / "bench"))
 import kill_stress  # the stress script's trials, a few of them here
@@ -126,7 +127,7 @@ def test_generate_refuses_to_replace_an_edited_docx_and_force_keeps_it(
     docx_path = outdir / f"{STEM}.docx"
     edit(docx_path, tmp_path)
     edited = docx_path.read_bytes()
-    assert files.docx_state(docx_path) == "edited"
+    assert docx_state(docx_path) == "edited"
     before = state(outdir)
 
     refused = reportgen("generate", str(scenario.source), "-o", str(outdir), "--format", "docx")
@@ -222,13 +223,13 @@ def test_a_run_that_cannot_get_the_lock_says_who_holds_it(
 
 def test_the_lock_timeout_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("REPORTGEN_LOCK_TIMEOUT", raising=False)
-    assert files.lock_timeout() == 120
+    assert locks.lock_timeout() == 120
     monkeypatch.setenv("REPORTGEN_LOCK_TIMEOUT", "2.5")
-    assert files.lock_timeout() == 2.5
+    assert locks.lock_timeout() == 2.5
     for wrong in ("soon", "-1", "nan", "inf"):
         monkeypatch.setenv("REPORTGEN_LOCK_TIMEOUT", wrong)
         with pytest.raises(UsageError, match="expected a number of seconds"):
-            files.lock_timeout()
+            locks.lock_timeout()
 
 
 # -- the file system says no ---------------------------------------------------------------

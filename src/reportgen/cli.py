@@ -305,7 +305,7 @@ def schema(output: str | None) -> None:
 
     text = as_json_text(json_schema()) + "\n"
     if output:
-        from .files import write_atomically
+        from .files.atomic import write_atomically
 
         write_atomically(Path(output), text.encode("utf-8"))
     else:

@@ -61,8 +61,8 @@ def generate(
 def _generate(
     source: Path, output_dir: Path, formats: tuple[str, ...], force: bool, worker: PdfWorker | None
 ) -> Outcome:
-    from . import files
     from .compose import compose
+    from .files import atomic, edited, locks
     from .source import load_workshop
     from .word.writer import write_docx
 
@@ -74,7 +74,7 @@ def _generate(
         workshop = load_workshop(source)
         template = find_template(workshop.report.template, base=source.parent)
         check_language(template, workshop.report.language, where=str(source))
-        files.check_folder(output_dir)  # before the work, not after it
+        atomic.check_folder(output_dir)  # before the work, not after it
     with timings.phase("compose"):
         document = compose(workshop, template)
     if worker is not None:
@@ -85,18 +85,18 @@ def _generate(
     pdf = render(docx, warnings, timings, template=template) if "pdf" in formats else None
 
     stem = source.stem
-    with timings.phase("save"), files.output_lock(output_dir, stem):
+    with timings.phase("save"), locks.output_lock(output_dir, stem):
         outputs: dict[Path, bytes] = {}
         if "docx" in formats:
             docx_path = output_dir / f"{stem}.docx"
-            backup = files.guard_edited_docx(docx_path, force=force)
+            backup = edited.guard_edited_docx(docx_path, force=force)
             if backup:
                 outcome.backups.append(backup)
             outputs[docx_path] = docx
         if pdf is not None:
             outputs[output_dir / f"{stem}.pdf"] = pdf
-        files.remove_stale_temporaries(output_dir, [path.name for path in outputs])
-        files.write_all_atomically(outputs)
+        atomic.remove_stale_temporaries(output_dir, [path.name for path in outputs])
+        atomic.write_all_atomically(outputs)
         outcome.written.extend(outputs)
     outcome.warnings = warnings.messages
     return outcome
@@ -114,7 +114,7 @@ def publish(
     Refuses a DOCX that still holds tracked changes or comments, unless
     ``accept_changes``; the PDF has no DRAFT mark unless ``draft``.
     """
-    from . import files
+    from .files import atomic
     from .word import review, safety
 
     reviewed = Path(reviewed)
@@ -127,7 +127,7 @@ def publish(
         data = review.resolve_review_marks(data, accept=accept_changes, where=str(reviewed))
     pdf = docx_to_pdf(data, warnings, timings, draft=draft)
     with timings.phase("save"):
-        files.write_atomically(output, pdf)
+        atomic.write_atomically(output, pdf)
     outcome.written.append(output)
     outcome.warnings = warnings.messages
     return outcome

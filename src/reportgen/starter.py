@@ -22,7 +22,7 @@ def schema_path() -> Path:
 
 def write_starter(path: Path, *, force: bool = False) -> None:
     """Write the starter to ``path``; an existing file is kept unless ``force``."""
-    from .files import write_atomically
+    from .files.atomic import write_atomically
 
     if path.suffix not in (".yaml", ".yml"):
         raise UsageError(f"{path}: an input file ends in .yaml")

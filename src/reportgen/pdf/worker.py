@@ -12,7 +12,7 @@
 #
 # The worker writes no file and prints nothing: the PDF, the warnings and
 # the phase timings come back to the parent, which saves the outputs as
-# before (files.write_all_atomically).  It ends with its parent: on Ctrl-C
+# before (files.atomic.write_all_atomically).  It ends with its parent: on Ctrl-C
 # with it, on a closed pipe, and on Linux as soon as the parent dies.
 
 from __future__ import annotations

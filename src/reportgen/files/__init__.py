@@ -1,0 +1,1 @@
+"""Writing outputs so that nothing is lost (spec/cli.md, "Nothing lost")."""
