@@ -6,13 +6,17 @@ same report composed, the same PDF bytes.
 
 from __future__ import annotations
 
+import ast
+import inspect
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pikepdf
@@ -27,7 +31,7 @@ from reportgen.compose import compose
 from reportgen.compose.cache import TemplateCache, cache_folder, fingerprint
 from reportgen.compose.environment import make_environment
 from reportgen.language import Language
-from reportgen.pdf import render
+from reportgen.pdf import patches
 from reportgen.pdf.html import write_html
 from reportgen.pdf.render import render_pdf
 from reportgen.templates import load_template
@@ -101,7 +105,7 @@ def test_weasyprint_loads_the_same_library_files_as_with_the_full_search() -> No
     plain = json.loads(run_python("import weasyprint\n" + LOADED_LIBRARIES))
     ours = json.loads(
         run_python(
-            "from reportgen.pdf.libraries import import_weasyprint\n"
+            "from reportgen.pdf.patches import import_weasyprint\n"
             "import_weasyprint()\n" + LOADED_LIBRARIES
         )
     )
@@ -258,16 +262,57 @@ def test_the_cache_folder_follows_xdg_then_home(
 
 
 def test_page_references_see_pages_added_after_a_first_call() -> None:
-    assert isinstance(render._UNCACHED_PAGE_REFERENCES, property)
+    own = pydyf.PDF.__dict__["page_references"]
     pdf = pydyf.PDF()
     pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-    first = pdf.page_references
-    assert pdf.page_references is first  # built once
-    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-    assert len(pdf.page_references) == 3
-    assert pdf.page_references == render._UNCACHED_PAGE_REFERENCES.fget(pdf)
-    assert pdf.page_references[0] == first[0]
+    with patches.cached_page_references():
+        first = pdf.page_references
+        assert pdf.page_references is first  # built once
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        assert len(pdf.page_references) == 3
+        assert pdf.page_references == own.fget(pdf)
+        assert pdf.page_references[0] == first[0]
+
+
+def test_pydyf_is_patched_only_while_a_pdf_is_written() -> None:
+    own = pydyf.PDF.__dict__["page_references"]
+    with patches.cached_page_references():
+        assert pydyf.PDF.__dict__["page_references"] is patches.CACHED_PAGE_REFERENCES
+        with patches.cached_page_references():  # a second writer, as from another thread
+            pass
+        assert pydyf.PDF.__dict__["page_references"] is patches.CACHED_PAGE_REFERENCES
+    assert pydyf.PDF.__dict__["page_references"] is own
+
+
+def test_the_patched_libraries_are_versions_whose_code_was_checked() -> None:
+    # A new pydyf or WeasyPrint fails here: read the code the patches rely on
+    # (described in reportgen/pdf/patches.py), then add the version.
+    assert patches.pydyf_checked(), metadata.version("pydyf")
+    assert patches.weasyprint_checked(), metadata.version("weasyprint")
+
+
+def test_pydyfs_page_references_are_still_what_the_cache_reproduces() -> None:
+    source = inspect.getsource(pydyf.PDF.__dict__["page_references"].fget)
+    body = " ".join(source.split())
+    assert "for object_number in self.pages['Kids'][::3]" in body
+    assert "f'{object_number} 0 R'.encode('ascii')" in body
+
+
+def test_every_library_weasyprint_opens_is_named_by_its_linux_soname_too() -> None:
+    # The premise of importing WeasyPrint without ctypes' compiler search.
+    from weasyprint.text import ffi
+
+    tree = ast.parse(Path(ffi.__file__).read_text(encoding="utf-8"))
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_dlopen"
+    ]
+    assert len(calls) >= 6
+    for call in calls:
+        names = [arg.value for arg in call.args if isinstance(arg, ast.Constant)]
+        assert any(re.fullmatch(r"lib[\w.+-]+\.so\.\d+", name) for name in names), names
 
 
 def test_a_pdf_is_byte_for_byte_the_same_as_with_pydyfs_own_page_references(
@@ -287,7 +332,7 @@ def test_a_pdf_is_byte_for_byte_the_same_as_with_pydyfs_own_page_references(
 
     cached = render_pdf(html, template)
     with monkeypatch.context() as patched:
-        patched.setattr(pydyf.PDF, "page_references", render._UNCACHED_PAGE_REFERENCES)
+        patched.setattr(patches, "pydyf_checked", lambda: False)
         uncached = render_pdf(html, template)
     assert cached == uncached
     with pikepdf.open(io.BytesIO(cached)) as pdf:

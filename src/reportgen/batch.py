@@ -114,7 +114,7 @@ def run_batch(
             from concurrent.futures import ProcessPoolExecutor, as_completed
 
             from . import pipeline  # noqa: F401
-            from .pdf.libraries import import_weasyprint
+            from .pdf.patches import import_weasyprint
 
             import_weasyprint()
 

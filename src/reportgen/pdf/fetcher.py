@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from ..results import Warnings
-from .libraries import import_weasyprint
+from .patches import import_weasyprint
 
-import_weasyprint()  # the first import of WeasyPrint goes through it (see libraries.py)
+import_weasyprint()  # the first import of WeasyPrint goes through it (see patches.py)
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 

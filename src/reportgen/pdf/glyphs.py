@@ -20,9 +20,9 @@ from typing import Any
 import cffi
 
 from ..results import Warnings
-from .libraries import import_weasyprint
+from .patches import import_weasyprint
 
-import_weasyprint()  # the first import of WeasyPrint goes through it (see libraries.py)
+import_weasyprint()  # the first import of WeasyPrint goes through it (see patches.py)
 
 from weasyprint.document import Document  # noqa: E402
 from weasyprint.formatting_structure import boxes  # noqa: E402

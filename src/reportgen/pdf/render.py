@@ -14,11 +14,10 @@ from ..results import Warnings
 from ..templates import Template
 from .fetcher import FetchRefused, TemplateFetcher
 from .glyphs import check_glyphs
-from .libraries import import_weasyprint
+from .patches import cached_page_references, import_weasyprint
 
-import_weasyprint()  # the first import of WeasyPrint goes through it (see libraries.py)
+import_weasyprint()  # the first import of WeasyPrint goes through it (see patches.py)
 
-import pydyf  # noqa: E402
 from weasyprint import CSS, HTML  # noqa: E402
 from weasyprint.document import Document  # noqa: E402
 from weasyprint.formatting_structure import boxes  # noqa: E402
@@ -36,32 +35,6 @@ PDF_OPTIONS = {
     "full_fonts": False,  # embed subsets: every glyph used, a fraction of the size
     "optimize_images": False,
 }
-
-
-# -- pydyf's list of page references, built once ---------------------------------------
-#
-# WeasyPrint's PDF tags and anchors ask ``pdf.page_references[n]`` once per
-# tagged element, and pydyf's property builds the tuple of every page's
-# reference on each call: quadratic in the pages, 1.6 s of writing the
-# 82-page report with 2,500 participants under the profiler.  The property
-# below returns the same tuple, built again only when pages were added (pydyf
-# only ever appends to ``Kids``).  It belongs upstream, in pydyf.
-
-_UNCACHED_PAGE_REFERENCES = pydyf.PDF.__dict__.get("page_references")
-
-
-def _page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
-    kids = pdf.pages["Kids"]
-    cached = pdf.__dict__.get("_reportgen_page_references")
-    if cached is None or cached[0] is not kids or cached[1] != len(kids):
-        references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
-        cached = (kids, len(kids), references)
-        pdf.__dict__["_reportgen_page_references"] = cached
-    return cached[2]
-
-
-if isinstance(_UNCACHED_PAGE_REFERENCES, property):
-    pydyf.PDF.page_references = property(_page_references)  # type: ignore[assignment]
 
 
 class _Timings(Protocol):
@@ -126,7 +99,7 @@ def render_pdf(
             with phase("layout"):
                 check_glyphs(document, warnings, fonts)
         _without_attachments(document)
-        with phase("write"), python_warnings.catch_warnings():
+        with phase("write"), cached_page_references(), python_warnings.catch_warnings():
             # WeasyPrint opens its sRGB profile (for PDF/A) and leaves the file
             # to the garbage collector; the warning about it is not ours to show.
             python_warnings.filterwarnings(

@@ -40,7 +40,7 @@ def watermark_svg(label: str, families: tuple[str, ...], color: str) -> bytes | 
 def _font_file(family: str) -> Path | None:
     """The file of ``family`` in bold, as fontconfig (and so WeasyPrint) finds it."""
     try:
-        from .libraries import import_weasyprint
+        from .patches import import_weasyprint
 
         import_weasyprint()
         from weasyprint.text.ffi import ffi, fontconfig

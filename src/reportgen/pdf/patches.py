@@ -1,0 +1,142 @@
+"""The two places reportgen reaches into WeasyPrint's libraries for speed: scoped and checked."""
+
+# Both change a library's behaviour only for as long as reportgen needs it,
+# only on versions whose code was read and tested against (see
+# tests/test_speedups.py, which fails when either library changes underneath),
+# and fall back to the unpatched path on any other version.
+#
+# 1. Importing WeasyPrint without running a compiler.
+#    WeasyPrint opens each C library (Pango, HarfBuzz, fontconfig, …) by
+#    trying a list of names meant for every platform: 'libgobject-2.0-0',
+#    'gobject-2.0-0', 'gobject-2.0', 'libgobject-2.0.so.0', ….  cffi passes
+#    each name it cannot open directly to ctypes.util.find_library, which on
+#    Linux runs `ldconfig -p`, then `gcc -Wl,-t …`, then `ld -t …` as
+#    subprocesses: about 10–17 ms for every name that matches nothing, 16
+#    such names on Debian 12, a quarter of a second of every process that
+#    renders a PDF.  While WeasyPrint is imported, find_library is only its
+#    first step, the ldconfig cache.  That finds nothing the full search
+#    would have needed: every name list in weasyprint/text/ffi.py ends with
+#    the exact Linux soname ('libgobject-2.0.so.0', …), which cffi dlopens
+#    directly; and the gcc and ld fallbacks only ever return the soname of a
+#    library they find, which dlopen then resolves through the same search
+#    path.
+#
+# 2. pydyf's list of page references, built once.
+#    WeasyPrint's PDF tags and anchors ask ``pdf.page_references[n]`` once
+#    per tagged element, and pydyf's property builds the tuple of every
+#    page's reference on each call: quadratic in the pages, 1.6 s of writing
+#    the 82-page report with 2,500 participants under the profiler.  During
+#    ``write_pdf`` the property returns the same tuple, built again only
+#    when pages were added (pydyf only ever appends to ``Kids``).  It belongs
+#    upstream, in pydyf.
+
+from __future__ import annotations
+
+import ctypes.util
+import sys
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from importlib import metadata
+
+# Major versions whose code the patches were checked against.
+WEASYPRINT_CHECKED = range(62, 80)  # the range pyproject.toml allows
+PYDYF_CHECKED = ("0.11.", "0.12.", "0.13.")
+
+# Two threads importing at once must not take each other's replacement for
+# the original function; two threads writing PDFs share one patched class.
+_IMPORT_LOCK = threading.Lock()
+_PDF_LOCK = threading.Lock()
+_writers = 0
+_original_page_references: object = None
+
+
+@cache
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def weasyprint_checked() -> bool:
+    """Whether the installed WeasyPrint is one whose library loading was checked."""
+    major = _version("weasyprint").split(".")[0]
+    return major.isdigit() and int(major) in WEASYPRINT_CHECKED
+
+
+def pydyf_checked() -> bool:
+    """Whether the installed pydyf is one whose ``page_references`` was checked."""
+    return _version("pydyf").startswith(PYDYF_CHECKED)
+
+
+def import_weasyprint() -> None:
+    """Import WeasyPrint (with its C libraries); nothing to do if it is imported already."""
+    if "weasyprint.text.ffi" in sys.modules:
+        return
+    with _IMPORT_LOCK:
+        if "weasyprint.text.ffi" in sys.modules:
+            return  # another thread imported it meanwhile
+        original = ctypes.util.find_library
+        ldconfig_only: Callable[[str], str | None] | None = getattr(
+            ctypes.util, "_findSoname_ldconfig", None
+        )
+        patch = (
+            sys.platform.startswith("linux") and ldconfig_only is not None and weasyprint_checked()
+        )
+        try:
+            if patch:
+                # Module-wide for the length of the import: a thread looking up
+                # a library meanwhile gets the ldconfig cache's answer too.
+                ctypes.util.find_library = ldconfig_only  # type: ignore[assignment]
+            with warnings.catch_warnings():
+                # WeasyPrint warns on import when the system lacks HarfBuzz-Subset;
+                # it then subsets fonts with fontTools, which works.
+                warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
+                import weasyprint.text.ffi  # noqa: F401  (imports weasyprint first)
+        finally:
+            if patch:
+                ctypes.util.find_library = original
+
+
+def _cached_page_references(pdf: object) -> tuple[bytes, ...]:
+    kids = pdf.pages["Kids"]  # type: ignore[attr-defined]
+    cached = pdf.__dict__.get("_reportgen_page_references")
+    if cached is None or cached[0] is not kids or cached[1] != len(kids):
+        references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+        cached = (kids, len(kids), references)
+        pdf.__dict__["_reportgen_page_references"] = cached
+    return cached[2]
+
+
+CACHED_PAGE_REFERENCES = property(_cached_page_references)
+
+
+@contextmanager
+def cached_page_references() -> Iterator[None]:
+    """pydyf's ``page_references`` built once per page count, while the block runs.
+
+    The class is restored when the last thread inside leaves; on a pydyf that
+    was not checked, nothing is changed.
+    """
+    global _writers, _original_page_references
+    import pydyf
+
+    if not (pydyf_checked() and isinstance(pydyf.PDF.__dict__.get("page_references"), property)):
+        yield
+        return
+    with _PDF_LOCK:
+        if _writers == 0:
+            _original_page_references = pydyf.PDF.__dict__["page_references"]
+            pydyf.PDF.page_references = CACHED_PAGE_REFERENCES  # type: ignore[assignment]
+        _writers += 1
+    try:
+        yield
+    finally:
+        with _PDF_LOCK:
+            _writers -= 1
+            if _writers == 0:
+                pydyf.PDF.page_references = _original_page_references  # type: ignore[assignment]
+                _original_page_references = None
