@@ -53,39 +53,10 @@ def _check(path: Path | str) -> tuple[dict[str, Any], Checker]:
     return data, ck
 
 
-def _given(ck: Checker, *path: str | int) -> bool:
-    """Whether the file gives a value (even an invalid one) at ``path``."""
-    value: Any = ck.loaded.data
-    for part in path:
-        if isinstance(part, int):
-            if not isinstance(value, list) or part >= len(value):
-                return False
-        elif not isinstance(value, dict) or part not in value:
-            return False
-        value = value[part]
-    return value is not None
-
-
 def _check_event(data: dict[str, Any], ck: Checker) -> None:
-    # spec: an event has `date` (one day), or `start` and `end` (several days).
-    if "event" not in data:
-        return
-    event = data["event"]
-    has = {key: _given(ck, "event", key) for key in ("date", "start", "end")}
-    if has["date"] and (has["start"] or has["end"]):
-        ck.error(("event", "date"), "give either `date` or `start` and `end`, not both")
-    elif not any(has.values()):
-        ck.error(
-            ("event", "date"),
-            "required field missing (or give `start` and `end` for a multi-day event)",
-            ck.line(("event",)),
-        )
-    elif has["start"] != has["end"]:
-        missing, given = ("end", "start") if has["start"] else ("start", "end")
-        ck.error(
-            ("event", missing), f"required field missing (`{given}` is given)", ck.line(("event",))
-        )
-    elif "start" in event and "end" in event and event["end"] < event["start"]:
+    # Which of `date`, `start` and `end` are given is the schema's rule (Alternatives).
+    event = data.get("event", {})
+    if "start" in event and "end" in event and event["end"] < event["start"]:
         ck.error(("event", "end"), f"end {event['end']} is before start {event['start']}")
 
 

@@ -324,14 +324,55 @@ class Field:
     default: Any = None
 
 
+class Alternatives:
+    """Exactly one of some groups of keys is given, each group whole.
+
+    ``Alternatives(("date",), ("start", "end"))``: an event has a `date`, or a
+    `start` and an `end`.  The same declaration checks inputs and writes the
+    JSON Schema's ``oneOf``.
+    """
+
+    def __init__(self, *groups: tuple[str, ...], hint: str) -> None:
+        self.groups = groups
+        self.hint = hint  # how to say the other groups: "or give `start` and `end` …"
+
+    def json(self) -> dict[str, Any]:
+        options = []
+        for group in self.groups:
+            others = [k for g in self.groups if g is not group for k in g]
+            options.append(
+                {"required": list(group), "not": {"anyOf": [{"required": [k]} for k in others]}}
+            )
+        return {"oneOf": options}
+
+    def check(self, value: dict[str, Any], path: FieldPath, ck: Checker) -> None:
+        given = [g for g in self.groups if any(value.get(k) is not None for k in g)]
+        first = self.groups[0][0]
+        if len(given) > 1:
+            keys = [" and ".join(f"`{k}`" for k in g) for g in self.groups]
+            ck.error((*path, first), f"give either {' or '.join(keys)}, not both")
+        elif not given:
+            ck.error((*path, first), f"required field missing ({self.hint})", ck.line(path))
+        else:
+            group = given[0]
+            missing = [k for k in group if value.get(k) is None]
+            present = [k for k in group if value.get(k) is not None]
+            if missing:
+                ck.error(
+                    (*path, missing[0]),
+                    f"required field missing (`{present[0]}` is given)",
+                    ck.line(path),
+                )
+
+
 class Object(Kind):
     """A mapping with known keys; any other key is an error."""
 
     expected = "a mapping (`key: value` lines)"
 
-    def __init__(self, *fields: Field, json_extra: dict[str, Any] | None = None) -> None:
+    def __init__(self, *fields: Field, alternatives: Alternatives | None = None) -> None:
         self.fields = {f.name: f for f in fields}
-        self.json_extra = json_extra or {}
+        self.alternatives = alternatives
 
     def json(self) -> dict[str, Any]:
         properties = {}
@@ -347,7 +388,9 @@ class Object(Kind):
         if required:
             out["required"] = required
         out["additionalProperties"] = False
-        return {**out, **self.json_extra}
+        if self.alternatives is not None:
+            out.update(self.alternatives.json())
+        return out
 
     def check(self, value: Any, path: FieldPath, ck: Checker) -> Any:
         if not isinstance(value, dict):
@@ -371,6 +414,8 @@ class Object(Kind):
                     ck.error(where, message, ck.line(where if present else path))
                 continue
             out[name] = cleaned
+        if self.alternatives is not None:
+            self.alternatives.check(value, path, ck)
         return out
 
     def unknown(self, key: str) -> str:
@@ -480,15 +525,9 @@ EVENT = Object(
     Field("fields_of_work", STRINGS, "Thematic areas."),
     Field("partners", STRINGS, "Co-organizers."),
     Field("background", TEXT, "Why the event was held (Markdown)."),
-    json_extra={
-        "oneOf": [
-            {
-                "required": ["date"],
-                "not": {"anyOf": [{"required": ["start"]}, {"required": ["end"]}]},
-            },
-            {"required": ["start", "end"], "not": {"required": ["date"]}},
-        ]
-    },
+    alternatives=Alternatives(
+        ("date",), ("start", "end"), hint="or give `start` and `end` for a multi-day event"
+    ),
 )
 
 GENDERS = ("woman", "man", "other", "undisclosed")
