@@ -196,9 +196,21 @@ def test_counts_that_agree_with_the_list_are_accepted(tmp_path: Path) -> None:
 
 
 def test_a_list_without_genders_gives_only_the_total(tmp_path: Path) -> None:
-    text = MINIMAL + "participants:\n  women: 1\n  list:\n    - name: A\n    - name: B\n"
+    text = (
+        MINIMAL + "participants:\n  women: 1\n  other: 1\n  list:\n    - name: A\n    - name: B\n"
+    )
     participants = load(tmp_path, text).participants
     assert (participants.women, participants.men, participants.total) == (1, None, 2)
+
+
+def test_counts_given_beside_a_list_without_genders_must_add_up_to_it(tmp_path: Path) -> None:
+    text = MINIMAL + "participants:\n  women: 1\n  list:\n    - name: A\n    - name: B\n"
+    with pytest.raises(InputError) as error:
+        load(tmp_path, text)
+    assert error.value.problems[0].message == (
+        "women is 1 but the participant list has 2 persons; give `other: 1` for people of "
+        "another or unknown gender"
+    )
 
 
 def test_the_total_is_filled_when_all_counts_are_given(tmp_path: Path) -> None:
@@ -208,9 +220,24 @@ def test_the_total_is_filled_when_all_counts_are_given(tmp_path: Path) -> None:
     assert participants.state_count == 10
 
 
-def test_counts_without_a_total_stay_as_given(tmp_path: Path) -> None:
+def test_counts_without_a_total_give_their_sum_as_the_total(tmp_path: Path) -> None:
     participants = load(tmp_path, MINIMAL + "participants:\n  women: 16\n  men: 9\n").participants
-    assert (participants.women, participants.men, participants.total) == (16, 9, None)
+    assert (participants.women, participants.men, participants.total) == (16, 9, 25)
+
+
+def test_a_total_that_is_not_the_sum_of_the_counts_is_an_error_naming_both(
+    tmp_path: Path,
+) -> None:
+    # Before, "total: 30" beside 16 women and 9 men was accepted and silently dropped.
+    text = MINIMAL + "participants:\n  women: 16\n  men: 9\n  total: 30\n"
+    with pytest.raises(InputError) as error:
+        load(tmp_path, text)
+    (problem,) = error.value.problems
+    assert (problem.field, problem.message) == (
+        "participants.total",
+        "total is 30 but women + men is 25; give `other: 5` for people of another or "
+        "unknown gender",
+    )
 
 
 def test_recommendations_are_numbered_and_grouped_by_addressee(tmp_path: Path) -> None:

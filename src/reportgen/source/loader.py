@@ -103,26 +103,30 @@ def _check_participants(data: dict[str, Any], ck: Checker) -> None:
                 ("participants", key),
                 f"{key} is {given[key]} but the participant list has {_persons(key, figure)}",
             )
+    # spec: with any of women, men, other given, the total is their sum (one
+    # not given counts as 0); people of unknown gender are counted as `other`.
     counts = [k for k in _GENDERED if k in given and k not in derived]
     total = derived.get("total", given.get("total"))
     if counts and total is not None and not (derived.keys() & set(_GENDERED)):
         added = sum(given[k] for k in counts)
-        names = " + ".join(counts)
-        if (len(counts) == 3 and added != total) or added > total:
-            already = "" if len(counts) == 3 else "already "
+        if added != total:
+            names = " + ".join(counts)
+            hint = ""
+            if added < total and "other" not in given:
+                hint = f"; give `other: {total - added}` for people of another or unknown gender"
             if "total" in derived:
                 ck.error(
                     ("participants", counts[0]),
-                    f"{names} is {already}{added} but the participant list has "
-                    f"{_persons('total', total)}",
+                    f"{names} is {added} but the participant list has "
+                    f"{_persons('total', total)}{hint}",
                 )
             else:
                 ck.error(
-                    ("participants", "total"), f"total is {total} but {names} is {already}{added}"
+                    ("participants", "total"), f"total is {total} but {names} is {added}{hint}"
                 )
     participants.update(derived)
-    if "total" not in participants and all(k in participants for k in _GENDERED):
-        participants["total"] = sum(participants[k] for k in _GENDERED)
+    if "total" not in participants and any(k in participants for k in _GENDERED):
+        participants["total"] = sum(participants.get(k, 0) for k in _GENDERED)
 
 
 def _raw_items(ck: Checker, key: str) -> list[tuple[int, dict[str, Any]]]:

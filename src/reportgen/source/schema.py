@@ -551,7 +551,11 @@ PARTICIPANTS = Object(
         COUNT,
         "Number of persons of another or undisclosed gender; must agree with the list.",
     ),
-    Field("total", COUNT, "Number of participants; must equal women + men + other."),
+    Field(
+        "total",
+        COUNT,
+        "Number of participants; equals women + men + other where any is given (missing: 0).",
+    ),
     Field("states", Either(COUNT, STRINGS), "Number of states represented, or their names."),
     Field(
         "state_label",
