@@ -347,7 +347,12 @@ def test_languages_come_from_reportgen_language_when_it_names_them(
     language.SUPPORTED_LANGUAGES = ("en", "ka")  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "reportgen.language", language)
     text = MINIMAL.replace("  organizer:", "  language: ka\n  organizer:")
-    assert load(tmp_path, text).report.language == "ka"
+    path = tmp_path / "input.yaml"
+    path.write_text(text, encoding="utf-8")
+    # The schema takes "ka"; only the template, which has no Georgian catalog, does not.
+    (problem,) = validate_file(path)
+    assert problem.field == "report.language"
+    assert "template 'meeting-report' has no translation for 'ka'" in problem.message
     assert json_schema()["properties"]["report"]["properties"]["language"]["enum"] == ["en", "ka"]
 
 

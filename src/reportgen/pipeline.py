@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .conversion import docx_to_pdf
-from .errors import OverwriteError, ReportgenError, UsageError
+from .errors import OverwriteError, UsageError
 from .results import Message, Timings, Warnings
-from .templates import Template, find_template
+from .templates import find_template
 
 if TYPE_CHECKING:
     from .pdf.worker import PdfWorker
@@ -72,8 +72,8 @@ def _generate(
 
     with timings.phase("load"):
         workshop = load_workshop(source)
+        # The loader checked that the template exists and has the report's language.
         template = find_template(workshop.report.template, base=source.parent)
-        check_language(template, workshop.report.language, where=str(source))
         atomic.check_folder(output_dir)  # before the work, not after it
     with timings.phase("compose"):
         document = compose(workshop, template)
@@ -154,12 +154,3 @@ def published_path(reviewed: Path, output: Path | str | None) -> Path:
             hint="give the PDF another name with --output",
         )
     return target
-
-
-def check_language(template: Template, language: str, *, where: str) -> None:
-    languages = template.languages()
-    if language not in languages:
-        raise ReportgenError(
-            f"{where}: report.language: template {template.name!r} has no translation "
-            f"for {language!r} (languages: {', '.join(languages)})"
-        )

@@ -46,6 +46,7 @@ def _check(path: Path | str) -> tuple[dict[str, Any], Checker]:
         _check_participants(data, ck)
         _check_references(ck)
         _check_agenda(data, ck)
+        _check_template(data, ck, Path(path).parent)
     if ck.problems:
         problems = sorted(ck.problems, key=lambda p: p.line or 0)
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
@@ -188,6 +189,31 @@ def _check_agenda(data: dict[str, Any], ck: Checker) -> None:
         if isinstance(day, int) and not isinstance(day, bool) and day > days:
             lasts = "one day" if days == 1 else f"{days} days ({first} to {last})"
             ck.error(("agenda", index, "day"), f"day {day}, but the event lasts {lasts}")
+
+
+def _check_template(data: dict[str, Any], ck: Checker, base: Path) -> None:
+    """The template exists, and speaks the report's language."""
+    from reportgen.errors import TemplateError
+    from reportgen.templates import DEFAULT_TEMPLATE, find_template
+
+    report = data.get("report")
+    if not isinstance(report, dict) or any(p.field.startswith("report.") for p in ck.problems):
+        return
+    try:
+        template = find_template(report.get("template", DEFAULT_TEMPLATE), base=base)
+    except TemplateError as error:
+        hint = f" ({error.hint})" if error.hint else ""
+        ck.error(("report", "template"), error.message + hint, ck.line(("report", "template")))
+        return
+    language = report.get("language", "en")
+    languages = template.languages()
+    if language not in languages:
+        ck.error(
+            ("report", "language"),
+            f"template {template.name!r} has no translation for {language!r} "
+            f"(languages: {', '.join(languages)})",
+            ck.line(("report", "language")),
+        )
 
 
 def _build(data: dict[str, Any], source: Path) -> Workshop:
