@@ -221,6 +221,24 @@ def test_a_run_that_cannot_get_the_lock_says_who_holds_it(
     assert waited < 60
 
 
+def test_publish_waits_for_the_lock_of_the_pdf_it_writes(
+    scenario: kill_stress.Scenario, outdir: Path, tmp_path: Path
+) -> None:
+    reviewed = tmp_path / f"{STEM}.docx"
+    shutil.copy(outdir / f"{STEM}.docx", reviewed)
+    target = outdir / f"{STEM}.pdf"
+    before = state(outdir)
+    with FileLock(str(outdir / kill_stress.LOCK)):
+        result = reportgen("publish", str(reviewed), "--output", str(target),
+                           env={"REPORTGEN_LOCK_TIMEOUT": "0.5"})  # fmt: skip
+    assert result.returncode == 1
+    assert "another run is writing these outputs" in result.stderr.splitlines()[0]
+    assert state(outdir) == before
+    # Once the lock is free, the same command writes the PDF.
+    assert reportgen("publish", str(reviewed), "--output", str(target)).returncode == 0
+    assert target.read_bytes() != before.get(target.name)
+
+
 def test_the_lock_timeout_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("REPORTGEN_LOCK_TIMEOUT", raising=False)
     assert locks.lock_timeout() == 120

@@ -114,7 +114,7 @@ def publish(
     Refuses a DOCX that still holds tracked changes or comments, unless
     ``accept_changes``; the PDF has no DRAFT mark unless ``draft``.
     """
-    from .files import atomic
+    from .files import atomic, locks
     from .word import review, safety
 
     reviewed = Path(reviewed)
@@ -126,7 +126,8 @@ def publish(
         data = safety.read_docx_file(reviewed)
         data = review.resolve_review_marks(data, accept=accept_changes, where=str(reviewed))
     pdf = docx_to_pdf(data, warnings, timings, draft=draft)
-    with timings.phase("save"):
+    # The same lock as generate's for that stem: two runs writing one PDF take turns.
+    with timings.phase("save"), locks.output_lock(output.parent, output.stem):
         atomic.write_atomically(output, pdf)
     outcome.written.append(output)
     outcome.warnings = warnings.messages
