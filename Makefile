@@ -1,15 +1,21 @@
 # reportgen: `make report` sets everything up and generates the example;
-# `make test` runs the test suite.
+# `make test` runs the test suite.  Both install what they need first: the
+# Debian packages that are missing (.ci/debian-packages) and a virtual
+# environment in .venv.
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLE := inputs/tbilisi-2018-migrant-integration.yaml
+export PYTHON
 
-.PHONY: report test lint bench install system-deps clean
+.PHONY: report test lint bench install system-deps system-deps-report clean
 
-report: $(VENV)/.installed
+report: system-deps-report $(VENV)/.installed
 	$(BIN)/reportgen generate $(EXAMPLE) --output-dir outputs
+
+test: system-deps $(VENV)/.installed
+	$(BIN)/python -m pytest
 
 install: $(VENV)/.installed
 
@@ -19,22 +25,21 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
-test: $(VENV)/.installed
-	$(BIN)/python -m pytest
-
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
 # `make bench BENCH_ARGS=--quick` for one short round (bench/run.py --help lists the rest).
-bench: $(VENV)/.installed
+bench: system-deps $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# The Debian packages the PDF path and the tests need (run as root).
+# The Debian packages that are missing: for generating reports, or for everything.
+system-deps-report:
+	@.ci/ensure-debian-packages report
+
 system-deps:
-	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends $$(grep -v '^#' .ci/debian-packages)
+	@.ci/ensure-debian-packages report test
 
 clean:
 	rm -rf outputs build dist .pytest_cache .ruff_cache src/*.egg-info
