@@ -40,6 +40,55 @@ def style_class(style: str) -> str:
     return "-".join(style.lower().split())
 
 
+# -- provenance -------------------------------------------------------------
+#
+# A composed block remembers where its text came from (DESIGN.md, invariant
+# 7): the input fields it shows, the template block that composed it, or
+# both.  The Word writer marks each such block in the DOCX and records its
+# origin, so that ``absorb`` can take a reviewer's edit back to its field.
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Part of a block's text that shows input fields.
+
+    ``paths`` are field paths (``topics[2].title``); several when one text
+    stands for the same value in several places (the addressees a group of
+    recommendations shares).  ``kind`` says how the text reads back:
+    ``plain`` (a text as typed), ``markdown`` (a text field), ``list`` (a
+    list of texts joined with the language's "and").
+    """
+
+    paths: tuple[str, ...]
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a block's text came from: literal text and slots, in order.
+
+    ``block`` is the template's stable name for a block it composes
+    ("introduction.participation"), ``key`` which instance of a repeated one
+    (a topic's id); both are empty for a block that only shows a field.
+    """
+
+    segments: tuple[str | Slot, ...] = ()
+    block: str = ""
+    key: str = ""
+
+    @property
+    def slots(self) -> list[Slot]:
+        return [s for s in self.segments if isinstance(s, Slot)]
+
+    @property
+    def field_only(self) -> Slot | None:
+        """The slot, when the block shows one field and nothing else."""
+        if len(self.segments) == 1 and isinstance(self.segments[0], Slot):
+            return self.segments[0]
+        return None
+
+
 # -- inline ---------------------------------------------------------------
 
 
@@ -86,6 +135,10 @@ Inline: TypeAlias = Text | Emphasis | Strong | Link | LineBreak | FootnoteRef
 class Paragraph:
     children: list[Inline] = field(default_factory=list)
     style: str = "Normal"
+    # Composed: where the text came from.  Read from a DOCX: the key of the
+    # mark the Word writer left on it ("" when it carries none).
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+    mark: str = field(default="", compare=False, repr=False)
 
 
 @dataclass
@@ -96,6 +149,8 @@ class Heading:
     children: list[Inline] = field(default_factory=list)
     # Headings with ``in_toc=False`` (e.g. the cover) stay out of the contents.
     in_toc: bool = True
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+    mark: str = field(default="", compare=False, repr=False)
 
 
 @dataclass
@@ -118,6 +173,8 @@ class Quote:
 
     children: list[Block] = field(default_factory=list)
     attribution: list[Inline] = field(default_factory=list)
+    attribution_origin: Origin | None = field(default=None, compare=False, repr=False)
+    attribution_mark: str = field(default="", compare=False, repr=False)
 
 
 @dataclass
@@ -151,6 +208,8 @@ class TableOfContents:
     title: str = "Contents"
     # Heading levels listed: 2 keeps "Key points"-style subheadings out.
     levels: int = 3
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+    mark: str = field(default="", compare=False, repr=False)
 
 
 @dataclass

@@ -76,7 +76,7 @@ def _generate(
         template = find_template(workshop.report.template, base=source.parent)
         atomic.check_folder(output_dir)  # before the work, not after it
     with timings.phase("compose"):
-        document = compose(workshop, template)
+        document = compose(workshop, template, warnings)
     if worker is not None:
         worker.warm_up(document, template)
     with timings.phase("docx"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,9 @@ THEME_FILE = "theme.yaml"
 CSS_FILE = "print.css"
 LOCALE_DIR = "locale"
 SOURCE_LANGUAGE = "en"  # the language the template's fixed text is written in
+# A block's stable name in the composition: <p block="introduction.participation">.
+_BLOCK_NAME = re.compile(r'\bblock="([A-Za-z0-9_.-]+)"')
+_JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 
 
 def templates_root() -> Path:
@@ -131,6 +135,14 @@ class Template:
     def locale_folder(self) -> Path:
         """The folder whose ``locale/`` holds this template's catalogs."""
         return self._first(LOCALE_DIR).parent
+
+    def block_names(self) -> list[str]:
+        """The stable names of the blocks the composition composes (``block="…"``)."""
+        try:
+            text = self.composition.read_text(encoding="utf-8")
+        except OSError:
+            return []
+        return sorted(set(_BLOCK_NAME.findall(_JINJA_COMMENT.sub("", text))))
 
     def languages(self) -> list[str]:
         """The source language plus every language with a catalog."""

@@ -8,23 +8,38 @@ from datetime import date, timedelta
 from .. import documents as d
 from ..documents import Document, Metadata
 from ..language import Language
+from ..results import Warnings
 from ..source.model import AgendaItem, Workshop
 from ..templates import Template
-from . import vocabulary
+from . import markdown, vocabulary
 from .environment import make_environment, render
+from .overrides import apply_overrides
 
 
-def compose(workshop: Workshop, template: Template) -> Document:
-    """The report on ``workshop`` as the template lays it out."""
+def compose(workshop: Workshop, template: Template, warnings: Warnings | None = None) -> Document:
+    """The report on ``workshop`` as the template lays it out.
+
+    Blocks the input ``overrides`` take the reviewers' wording; an override
+    whose composed text has changed since is reported to ``warnings``.
+    """
     language = Language(workshop.report.language)
     env = make_environment(template, language)
     xml = render(env, template, template_context(workshop, template))
-    document = vocabulary.parse(
-        xml,
-        template_folders=template.folders or (template.folder,),
-        where=str(template.composition),
-    )
+    folders = template.folders or (template.folder,)
+    where = str(template.composition)
+    document = vocabulary.parse(xml, template_folders=folders, where=where)
     typeset(document, language)
+    vocabulary.settle(document)
+
+    def markdown_blocks(text: str) -> list[d.Block]:
+        xml = markdown.render(text, quotes=tuple(language.smartquotes))
+        fragment = vocabulary.parse(
+            f"<document>{xml}</document>", template_folders=folders, where=where
+        )
+        typeset(fragment, language)
+        return fragment.children
+
+    apply_overrides(document, workshop.overrides, markdown_blocks, warnings)
     report = workshop.report
     document.metadata = Metadata(
         title=report.title,
@@ -53,7 +68,7 @@ def typeset(document: Document, language: Language) -> None:
         for node in nodes:
             if isinstance(node, d.Text):
                 node.text = language.typeset(node.text, inner=inner)
-            elif isinstance(node, d.Emphasis | d.Strong):
+            elif isinstance(node, d.Emphasis | d.Strong | vocabulary.SlotMark):
                 inlines(node.children, inner)
             elif isinstance(node, d.FootnoteRef):
                 blocks(node.body, inner=False)

@@ -66,6 +66,34 @@ def make_environment(template: Template, language: Language) -> ImmutableSandbox
     def quoted(text: object) -> Markup:
         return Markup(language.quoted(str(escape(text))))  # noqa: S704
 
+    # Provenance (vocabulary.py): the blocks of a text field, and field text in a block.
+    def field_path(owner: object, name: str, index: int | None) -> str:
+        base = getattr(owner, "path", "")
+        path = f"{base}.{name}" if base else name
+        return path if index is None else f"{path}[{int(index)}]"
+
+    def field_value(owner: object, name: str, index: int | None) -> object:
+        value = owner.get(name) if isinstance(owner, dict) else getattr(owner, name)
+        return value if index is None else value[int(index)]
+
+    def text(owner: object, name: str, index: int | None = None) -> Markup:
+        path = field_path(owner, name, index)
+        value = field_value(owner, name, index)
+        inner = markdown.render(str(value or ""), quotes=quotes)
+        return Markup(f'<field path="{escape(path)}" kind="markdown">{inner}</field>')  # noqa: S704
+
+    def slot(owner: object, name: str, index: int | None = None, *, value: object = None) -> Markup:
+        path = field_path(owner, name, index)
+        shown = field_value(owner, name, index) if value is None else value
+        if isinstance(shown, list | tuple):
+            return _slot((path,), "list", join(shown))
+        return _slot((path,), "plain", escape(shown if shown is not None else ""))
+
+    def addressees(group: object) -> Markup:
+        """The addressees a group of recommendations shares: the `to` of each of them."""
+        paths = tuple(f"{rec.path}.to" for rec in group.recommendations)  # type: ignore[attr-defined]
+        return _slot(paths, "list", join(group.addressees))  # type: ignore[attr-defined]
+
     def words(
         n: int,
         case: str = "nominative",
@@ -95,6 +123,9 @@ def make_environment(template: Template, language: Language) -> ImmutableSandbox
         date=format_date,
     )
     env.globals.update(
+        text=text,
+        slot=slot,
+        addressees=addressees,
         words=words,
         join_words=join,
         quoted=quoted,
@@ -104,6 +135,13 @@ def make_environment(template: Template, language: Language) -> ImmutableSandbox
         language=language.code,
     )
     return env
+
+
+def _slot(paths: tuple[str, ...], kind: str, shown: object) -> Markup:
+    # ``shown`` is escaped already (escape() or join_words); paths are the loader's.
+    return Markup(  # noqa: S704
+        f'<slot path="{escape(" ".join(paths))}" kind="{kind}">{shown}</slot>'
+    )
 
 
 def render(env: ImmutableSandboxedEnvironment, template: Template, context: dict) -> str:

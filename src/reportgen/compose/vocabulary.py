@@ -12,6 +12,14 @@ A template renders to a small XML dialect (DESIGN.md, invariant 2)::
       <pagebreak/> <toc title="Contents" levels="2"/> <image src="logo.svg" alt="…" width="40"/>
     </document>
 
+Provenance (DESIGN.md, invariant 7; the template's helpers write it):
+``<field path="topics[2].summary" kind="markdown">blocks</field>`` around the
+blocks a text field gives; ``<slot path="topics[2].title" kind="plain">`` around
+field text inside a block; ``block="name"`` (and ``key="…"`` for one instance
+of a repeated block) on ``p``, ``h1``–``h3``, ``td``, ``attribution`` and
+``toc`` that the template composes.  ``settle`` turns them into each block's
+``Origin`` once the text is typeset.
+
 Whitespace in running text collapses as in HTML, so templates may be indented.
 Anything outside the vocabulary is a template error naming the element.
 """
@@ -19,6 +27,7 @@ Anything outside the vocabulary is a template error naming the element.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -28,7 +37,21 @@ from .. import xmlparsing
 from ..errors import TemplateError
 
 _SPACE = re.compile(r"[ \t\r\n]+")
-_INLINE = {"em", "strong", "a", "br", "note"}
+_INLINE = {"em", "strong", "a", "br", "note", "slot"}
+_SLOT_KINDS = ("plain", "markdown", "list")
+
+
+@dataclass
+class SlotMark:
+    """Field text inside a block, until ``settle`` records it in the block's Origin."""
+
+    paths: tuple[str, ...]
+    kind: str
+    children: list[d.Inline] = field(default_factory=list)
+
+
+# Inline nodes whose children are running text (the marks of slots among them).
+CONTAINERS = (d.Emphasis, d.Strong, d.Link, SlotMark)
 _IMAGE_TYPES = {
     ".png": "image/png",
     ".jpg": "image/jpeg",
@@ -61,6 +84,13 @@ class _Reader:
         self.folders = tuple(f.resolve() for f in folders)
         self.where = where
 
+    def origin(self, el: etree._Element) -> d.Origin | None:
+        """The template block a ``block="…"`` attribute names (its text is settled later)."""
+        name = el.get("block")
+        if not name:
+            return None
+        return d.Origin((), name, el.get("key", ""))
+
     def fail(self, element: etree._Element, message: str) -> TemplateError:
         return TemplateError(f"{self.where}: output line {element.sourceline}: {message}")
 
@@ -77,6 +107,8 @@ class _Reader:
                 furniture.page_label = _collapse(_text_of(child)).strip()
             elif tag == "draft-label":
                 furniture.draft_label = _collapse(_text_of(child)).strip()
+            elif tag == "field":
+                document.children.extend(self.field(child))
             else:
                 document.children.extend(self.block(child))
         _check_attributes(root, self)
@@ -100,13 +132,38 @@ class _Reader:
         for child in element:
             if child.tag in _INLINE:
                 pending.extend(self.inline(child))
+            elif child.tag == "field":
+                flush()
+                out.extend(self.field(child))
             else:
                 flush()
                 out.extend(self.block(child))
             if child.tail:
                 pending.append(d.Text(child.tail))
         flush()
+        origin = self.origin(element)
+        if origin is not None:  # a table cell the template composes
+            for block in out:
+                if isinstance(block, d.Paragraph) and block.origin is None:
+                    block.origin = origin
         return out
+
+    def field(self, el: etree._Element) -> list[d.Block]:
+        """The blocks of a text field, each remembering the field it shows."""
+        paths, kind = self.slot_attributes(el)
+        origin = d.Origin((d.Slot(paths, kind, ""),))
+        blocks = self.blocks(el)
+        for block in _leaves(blocks):
+            if block.origin is None:
+                block.origin = origin
+        return blocks
+
+    def slot_attributes(self, el: etree._Element) -> tuple[tuple[str, ...], str]:
+        paths = tuple(el.get("path", "").split())
+        kind = el.get("kind", "plain")
+        if not paths or kind not in _SLOT_KINDS:
+            raise self.fail(el, f"<{el.tag}> needs a path and a kind ({', '.join(_SLOT_KINDS)})")
+        return paths, kind
 
     def block(self, el: etree._Element) -> list[d.Block]:
         tag = el.tag
@@ -116,11 +173,13 @@ class _Reader:
                 known = ", ".join(d.KNOWN_PARAGRAPH_STYLES)
                 raise self.fail(el, f"unknown paragraph style {style!r} (known: {known})")
             children = _trim(self.inlines(el))
-            return [d.Paragraph(children, style)] if children else []
+            origin = self.origin(el)
+            return [d.Paragraph(children, style, origin=origin)] if children else []
         if tag in ("h1", "h2", "h3"):
             children = _trim(self.inlines(el))
             in_toc = el.get("toc", "yes") != "no"
-            return [d.Heading(int(tag[1]), children, in_toc)] if children else []
+            origin = self.origin(el)
+            return [d.Heading(int(tag[1]), children, in_toc, origin=origin)] if children else []
         if tag in ("ul", "ol"):
             items = [d.ListItem(self.blocks(li)) for li in el if self.expect(li, "li")]
             items = [i for i in items if i.children]
@@ -130,14 +189,16 @@ class _Reader:
             return [d.ListBlock(tag == "ol", items, start)]
         if tag == "quote":
             attribution: list[d.Inline] = []
+            attribution_origin = None
             for child in list(el):
                 if child.tag == "attribution":
                     attribution = _trim(self.inlines(child))
+                    attribution_origin = self.origin(child)
                     tail = child.tail
                     el.remove(child)
                     if tail:  # keep text that followed the attribution
                         el.text = (el.text or "") + tail
-            return [d.Quote(self.blocks(el), attribution)]
+            return [d.Quote(self.blocks(el), attribution, attribution_origin)]
         if tag == "table":
             return [self.table(el)]
         if tag == "pagebreak":
@@ -146,7 +207,11 @@ class _Reader:
             levels = el.get("levels", "3")
             if levels not in ("1", "2", "3"):
                 raise self.fail(el, f"<toc levels={levels!r}>: levels is 1, 2 or 3")
-            return [d.TableOfContents(el.get("title", "Contents"), int(levels))]
+            title = el.get("title", "Contents")
+            origin = self.origin(el)
+            if origin is not None:
+                origin = replace(origin, segments=(title,))
+            return [d.TableOfContents(title, int(levels), origin=origin)]
         if tag == "image":
             return [self.image(el)]
         raise self.fail(el, f"<{tag}> is not part of the report vocabulary")
@@ -208,6 +273,9 @@ class _Reader:
             return [d.LineBreak()]
         if tag == "note":
             return [d.FootnoteRef(self.blocks(el))]
+        if tag == "slot":
+            paths, kind = self.slot_attributes(el)
+            return [SlotMark(paths, kind, self.inlines(el))]  # type: ignore[list-item]
         raise self.fail(el, f"<{tag}> is not part of the report vocabulary")
 
 
@@ -244,7 +312,7 @@ def _trim(inlines: list[d.Inline]) -> list[d.Inline]:
 
 
 def _trim_inside(node: d.Inline) -> d.Inline:
-    if isinstance(node, d.Emphasis | d.Strong | d.Link):
+    if isinstance(node, CONTAINERS):
         merged: list[d.Inline] = []
         for child in node.children:
             if isinstance(child, d.Text):
@@ -266,7 +334,7 @@ def _walk_text(nodes: list[d.Inline]):
         elif isinstance(node, d.LineBreak):
             # Space after a line break is never wanted.
             yield d.Text(" ")
-        elif isinstance(node, d.Emphasis | d.Strong | d.Link):
+        elif isinstance(node, CONTAINERS):
             yield from _walk_text(node.children)
 
 
@@ -278,7 +346,7 @@ def _strip_edge(nodes: list[d.Inline], index: int, strip) -> None:
             if node.text:
                 return
             nodes.pop(index)
-        elif isinstance(node, d.Emphasis | d.Strong | d.Link) and node.children:
+        elif isinstance(node, CONTAINERS) and node.children:
             _strip_edge(node.children, index, strip)
             return
         else:
@@ -288,16 +356,20 @@ def _strip_edge(nodes: list[d.Inline], index: int, strip) -> None:
 def _check_attributes(root: etree._Element, reader: _Reader) -> None:
     """Attributes the vocabulary does not know are template mistakes."""
     allowed = {
-        "p": {"style"},
-        "h1": {"toc"},
-        "h2": {"toc"},
-        "h3": {"toc"},
+        "p": {"style", "block", "key"},
+        "h1": {"toc", "block", "key"},
+        "h2": {"toc", "block", "key"},
+        "h3": {"toc", "block", "key"},
         "ol": {"start"},
         "a": {"href"},
         "table": {"widths"},
         "tr": {"header"},
-        "toc": {"title", "levels"},
+        "td": {"block", "key"},
+        "attribution": {"block", "key"},
+        "toc": {"title", "levels", "block", "key"},
         "image": {"src", "alt", "width"},
+        "field": {"path", "kind"},
+        "slot": {"path", "kind"},
     }
     for el in root.iter():
         if not isinstance(el.tag, str):
@@ -305,3 +377,95 @@ def _check_attributes(root: etree._Element, reader: _Reader) -> None:
         extra = set(el.attrib) - allowed.get(el.tag, set())
         if extra:
             raise reader.fail(el, f"<{el.tag}> has no attribute {sorted(extra)[0]!r}")
+
+
+# -- provenance ------------------------------------------------------------------
+
+
+def _leaves(blocks: list[d.Block]):
+    """The paragraphs and headings among ``blocks``, however deep in lists and quotes."""
+    for block in blocks:
+        if isinstance(block, d.Paragraph | d.Heading):
+            yield block
+        elif isinstance(block, d.ListBlock):
+            for item in block.items:
+                yield from _leaves(item.children)
+        elif isinstance(block, d.Quote):
+            yield from _leaves(block.children)
+        elif isinstance(block, d.Table):
+            for row in block.rows:
+                for cell in row.cells:
+                    yield from _leaves(cell.children)
+
+
+def settle(document: d.Document) -> None:
+    """Give each composed block its Origin from the slots in it, once its text is final.
+
+    The slots' marks are removed: writers see only the document vocabulary.
+    """
+    for block in _leaves(document.children):
+        block.children, block.origin = _settled(block.children, block.origin)
+    for quote in _quotes(document.children):
+        quote.attribution, quote.attribution_origin = _settled(
+            quote.attribution, quote.attribution_origin
+        )
+
+
+def _quotes(blocks: list[d.Block]):
+    for block in blocks:
+        if isinstance(block, d.Quote):
+            yield block
+        elif isinstance(block, d.ListBlock):
+            for item in block.items:
+                yield from _quotes(item.children)
+
+
+def _settled(
+    children: list[d.Inline], origin: d.Origin | None
+) -> tuple[list[d.Inline], d.Origin | None]:
+    segments: list[str | d.Slot] = []
+
+    def literal(text: str) -> None:
+        if segments and isinstance(segments[-1], str):
+            segments[-1] += text
+        elif text:
+            segments.append(text)
+
+    def walk(nodes: list[d.Inline]) -> list[d.Inline]:
+        out: list[d.Inline] = []
+        for node in nodes:
+            if isinstance(node, SlotMark):
+                inner = _unmarked(node.children)
+                segments.append(d.Slot(node.paths, node.kind, d.plain_text(inner)))
+                out.extend(inner)
+            elif isinstance(node, d.Emphasis | d.Strong | d.Link):
+                node.children = walk(node.children)
+                out.append(node)
+            else:
+                literal(d.plain_text([node]))
+                out.append(node)
+        return out
+
+    flat = walk(children)
+    has_slots = any(isinstance(s, d.Slot) for s in segments)
+    if origin is None and not has_slots:
+        return flat, None
+    if origin is None:
+        return flat, d.Origin(tuple(segments))
+    field_slot = origin.field_only
+    if field_slot is not None and not has_slots:  # a block of a text field
+        text = d.plain_text(flat)
+        return flat, replace(origin, segments=(replace(field_slot, text=text),))
+    return flat, replace(origin, segments=tuple(segments))
+
+
+def _unmarked(nodes: list[d.Inline]) -> list[d.Inline]:
+    out: list[d.Inline] = []
+    for node in nodes:
+        if isinstance(node, SlotMark):
+            out.extend(_unmarked(node.children))
+        else:
+            if isinstance(node, d.Emphasis | d.Strong | d.Link):
+                node.children = _unmarked(node.children)
+            out.append(node)
+    return out

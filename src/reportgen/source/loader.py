@@ -10,6 +10,7 @@ from reportgen.source.model import (
     AgendaItem,
     Contact,
     Event,
+    Override,
     Participants,
     Person,
     Quote,
@@ -205,6 +206,7 @@ def _check_template(data: dict[str, Any], ck: Checker, base: Path) -> None:
         hint = f" ({error.hint})" if error.hint else ""
         ck.error(("report", "template"), error.message + hint, ck.line(("report", "template")))
         return
+    _check_overrides(data, ck, template.block_names())
     language = report.get("language", "en")
     languages = template.languages()
     if language not in languages:
@@ -216,21 +218,61 @@ def _check_template(data: dict[str, Any], ck: Checker, base: Path) -> None:
         )
 
 
+def _check_overrides(data: dict[str, Any], ck: Checker, names: list[str]) -> None:
+    """Every override names a block the template composes."""
+    for index, item in _raw_items(ck, "overrides"):
+        block = item.get("block")
+        if not isinstance(block, str) or block in names:
+            continue
+        import difflib
+
+        close = difflib.get_close_matches(block, names, n=1, cutoff=0.6)
+        guess = f"did you mean `{close[0]}`? " if close else ""
+        ck.error(
+            ("overrides", index, "block"),
+            f"unknown block `{block}` ({guess}blocks of this template: {', '.join(names)})",
+        )
+
+
 def _build(data: dict[str, Any], source: Path) -> Workshop:
     people = data.get("participants", {})
     participants = Participants(
-        **{**people, "list": [Person(**person) for person in people.get("list", [])]}
+        **{
+            **people,
+            "list": [
+                Person(**person, path=f"participants.list[{i}]")
+                for i, person in enumerate(people.get("list", []))
+            ],
+        },
+        path="participants",
     )
     contact = data.get("contact")
     return Workshop(
         source=source,
-        report=Report(**data["report"]),
-        event=Event(**data["event"]),
-        topics=[Topic(**topic) for topic in data["topics"]],
+        report=Report(**data["report"], path="report"),
+        event=Event(**data["event"], path="event"),
+        topics=[Topic(**topic, path=f"topics[{i}]") for i, topic in enumerate(data["topics"])],
         participants=participants,
-        quotes=[Quote(**quote) for quote in data.get("quotes", [])],
-        recommendations=[Recommendation(**rec) for rec in data.get("recommendations", [])],
-        agenda=[AgendaItem(**item) for item in data.get("agenda", [])],
+        quotes=[
+            Quote(**quote, path=f"quotes[{i}]") for i, quote in enumerate(data.get("quotes", []))
+        ],
+        recommendations=[
+            Recommendation(**rec, path=f"recommendations[{i}]")
+            for i, rec in enumerate(data.get("recommendations", []))
+        ],
+        agenda=[
+            AgendaItem(**item, path=f"agenda[{i}]") for i, item in enumerate(data.get("agenda", []))
+        ],
         follow_up=data.get("follow_up"),
-        contact=None if contact is None else Contact(**contact),
+        contact=None if contact is None else Contact(**contact, path="contact"),
+        overrides=[
+            Override(
+                block=item["block"],
+                text=item["text"],
+                key=item.get("for"),
+                replaces=item.get("replaces"),
+                path=f"overrides[{i}]",
+            )
+            for i, item in enumerate(data.get("overrides", []))
+        ],
     )

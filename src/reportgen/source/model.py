@@ -27,6 +27,8 @@ class Report:
     date: date | None = None
     authors: list[str] = field(default_factory=list)
     summary: str | None = None  # Markdown
+    # Where it is in the input ("topics[2]"), for provenance; set by the loader.
+    path: str = field(default="", compare=False, repr=False)
 
     @property
     def draft(self) -> bool:
@@ -47,6 +49,8 @@ class Event:
     fields_of_work: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
     background: str | None = None  # Markdown
+    # Where it is in the input ("topics[2]"), for provenance; set by the loader.
+    path: str = field(default="", compare=False, repr=False)
 
     @property
     def first_day(self) -> date:
@@ -73,6 +77,8 @@ class Person:
     sector: str | None = None
     role: str | None = None
     gender: str | None = None  # "woman", "man", "other", "undisclosed"; never printed
+    # Where it is in the input ("topics[2]"), for provenance; set by the loader.
+    path: str = field(default="", compare=False, repr=False)
 
 
 @dataclass
@@ -86,6 +92,8 @@ class Participants:
     sectors: list[str] = field(default_factory=list)
     list: list[Person] = field(default_factory=list)
     publish_list: bool = False
+    # Where it is in the input ("topics[2]"), for provenance; set by the loader.
+    path: str = field(default="", compare=False, repr=False)
 
     @property
     def state_count(self) -> int | None:
@@ -109,6 +117,7 @@ class Topic:
     # Filled by the loader: the quotes and recommendations that name this topic.
     quotes: list[Quote] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
+    path: str = field(default="", compare=False, repr=False)
 
 
 @dataclass
@@ -117,6 +126,8 @@ class Quote:
     text: str
     role: str | None = None
     topic: str | None = None
+    # Where it is in the input ("topics[2]"), for provenance; set by the loader.
+    path: str = field(default="", compare=False, repr=False)
 
 
 @dataclass
@@ -126,6 +137,7 @@ class Recommendation:
     topic: str | None = None
     id: str | None = None
     number: int = 0  # 1…N through the report, in the order of the groups
+    path: str = field(default="", compare=False, repr=False)
 
 
 @dataclass
@@ -142,12 +154,26 @@ class AgendaItem:
     time: str | None = None
     speakers: list[str] = field(default_factory=list)
     day: int | None = None
+    path: str = field(default="", compare=False, repr=False)
 
 
 @dataclass
 class Contact:
     name: str | None = None
     email: str | None = None
+    # Where it is in the input ("topics[2]"), for provenance; set by the loader.
+    path: str = field(default="", compare=False, repr=False)
+
+
+@dataclass
+class Override:
+    """A reviewer's wording of a block the template composes (written by ``absorb``)."""
+
+    block: str
+    text: str  # Markdown
+    key: str | None = None  # `for` in the input: one instance of a repeated block
+    replaces: str | None = None  # what the template composed there at the time
+    path: str = field(default="", compare=False, repr=False)
 
 
 @dataclass
@@ -164,6 +190,7 @@ class Workshop:
     agenda: list[AgendaItem] = field(default_factory=list)
     follow_up: str | None = None  # Markdown
     contact: Contact | None = None
+    overrides: list[Override] = field(default_factory=list)
 
     @property
     def general_quotes(self) -> list[Quote]:

@@ -620,6 +620,28 @@ CONTACT = Object(
     Field("email", Email(), "Their email address."),
 )
 
+OVERRIDE = Object(
+    Field(
+        "block",
+        String(),
+        "Stable name of a block the template composes, e.g. introduction.participation.",
+        required=True,
+    ),
+    Field(
+        "for",
+        String(),
+        "Which instance of a repeated block it replaces (a topic's id, an agenda day); "
+        "without it, every instance.",
+    ),
+    Field("text", TEXT, "What the report says there instead (Markdown).", required=True),
+    Field(
+        "replaces",
+        String(),
+        "The text the template composed there when it was replaced; generate warns when the "
+        "template now composes something else.",
+    ),
+)
+
 WORKSHOP = Object(
     Field("report", REPORT, "The document.", required=True),
     Field("event", EVENT, "What happened.", required=True),
@@ -643,6 +665,11 @@ WORKSHOP = Object(
     ),
     Field("follow_up", TEXT, "Next steps (Markdown)."),
     Field("contact", CONTACT, "Whom to contact about the report."),
+    Field(
+        "overrides",
+        ListOf(OVERRIDE, "overrides", item_description="One composed block, reworded."),
+        "Reviewers' wording of text the template composes; written by `reportgen absorb`.",
+    ),
 )
 
 
