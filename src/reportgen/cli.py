@@ -209,16 +209,7 @@ def validate(inputs: tuple[str, ...], as_json: bool) -> None:
     for path in expand_inputs(inputs):
         problems.extend(validate_file(path))
     if as_json:
-        click.echo(
-            as_json_text(
-                {
-                    "errors": [
-                        {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
-                        for p in problems
-                    ]
-                }
-            )
-        )
+        click.echo(as_json_text({"errors": [p.as_json() for p in problems]}))
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
