@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import InputError, Problem
 from reportgen.source.model import (
@@ -20,6 +20,9 @@ from reportgen.source.model import (
 )
 from reportgen.source.schema import WORKSHOP, Checker
 from reportgen.source.yamlload import REJECTED, FieldPath, read_yaml
+
+if TYPE_CHECKING:
+    from reportgen.source.roster import Roster
 
 
 def load_workshop(path: Path | str) -> Workshop:
@@ -289,3 +292,57 @@ def _build(data: dict[str, Any], source: Path) -> Workshop:
         follow_up=data.get("follow_up"),
         contact=None if contact is None else Contact(**contact),
     )
+
+
+def participant_file(path: Path | str) -> Roster:
+    """How the participant spreadsheet an input names (``participants.list_file``) reads.
+
+    Only the input's ``participants`` options are checked, so the file can be
+    looked at while the rest of the input is being written.  Raises
+    InputError for a problem with those options; the file's own problems
+    are in the result's ``problems``.
+    """
+    from reportgen.source.roster import read_roster
+    from reportgen.source.schema import PARTICIPANTS
+
+    name = str(path)
+    ck = Checker(name, read_yaml(path))
+    raw = ck.loaded.data.get("participants") if isinstance(ck.loaded.data, dict) else None
+    if not isinstance(raw, dict) or not raw.get("list_file"):
+        raise InputError.at(
+            name,
+            ck.line(("participants",)),
+            "participants.list_file",
+            "the input names no participant spreadsheet",
+        )
+    options = PARTICIPANTS.check(raw, ("participants",), ck)
+    roster = None
+    if options is not REJECTED and "list_file" in options:
+        annex = ("role", "organization", "country") if options.get("publish_list") else ()
+        roster = read_roster(
+            Path(path).parent / options["list_file"],
+            columns=options.get("list_columns"),
+            sheet=options.get("list_sheet"),
+            gender_values=options.get("gender_values"),
+            needed=("name", *annex),
+        )
+        for problem in roster.option_problems:
+            ck.error(("participants", *problem.path), problem.message)
+    if ck.problems:
+        problems = sorted(ck.problems, key=lambda p: p.line or 0)
+        raise InputError(f"{name}: participants: problems in the options", problems=problems)
+    assert roster is not None  # list_file was given and valid, or it was reported
+    return roster
+
+
+def referenced_files(path: Path | str) -> list[Path]:
+    """The files an input reads besides itself (its participant spreadsheet), even if invalid."""
+    try:
+        data = read_yaml(path).data
+    except InputError:
+        return []
+    participants = data.get("participants") if isinstance(data, dict) else None
+    given = participants.get("list_file") if isinstance(participants, dict) else None
+    if isinstance(given, str) and given.strip():
+        return [(Path(path).parent / given.strip()).resolve()]
+    return []
