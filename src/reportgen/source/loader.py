@@ -87,6 +87,9 @@ def _read_list_file(data: dict[str, Any], ck: Checker, source: Path) -> None:
     if isinstance(raw, dict) and raw.get("list") is not None:
         ck.error(("participants", "list_file"), "give either `list` or `list_file`, not both")
         return
+    options = tuple(f"participants.{option}" for option in ("list_file", *_OPTIONS))
+    if any(p.field.startswith(options) for p in ck.problems):
+        return  # read with options reported as wrong, the file would show false problems
     from reportgen.source.roster import read_roster
 
     path = source.parent / participants["list_file"]
@@ -141,7 +144,7 @@ def _check_participants(data: dict[str, Any], ck: Checker) -> None:
     derived = count_people(participants.get("list") or [])
     listed = "the participant list"
     if "list_file" in participants:
-        listed = participants["list_file"].name
+        listed = Path(participants["list_file"]).name
     for key, figure in derived.items():
         if key in given and given[key] != figure:
             ck.error(

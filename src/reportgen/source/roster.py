@@ -81,7 +81,9 @@ def normalize(header: str) -> str:
 _KNOWN: dict[str, list[str]] = {}
 for _field, _names in _HEADERS.items():
     for _name in _names:
-        _KNOWN.setdefault(normalize(_name), []).append(_field)
+        _fields = _KNOWN.setdefault(normalize(_name), [])
+        if _field not in _fields:
+            _fields.append(_field)
 
 
 @dataclass(frozen=True)

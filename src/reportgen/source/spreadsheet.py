@@ -412,7 +412,8 @@ def _sheet_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> dict
         for rel in rels:
             if rel.get("Type", "").endswith(_OFFICE_DOCUMENT):
                 main = rel.get("Target", "").lstrip("/")
-    if main is None or main.lower() not in names:
+    workbook = None if main is None else _part(archive, names, main)
+    if workbook is None or workbook.tag.rpartition("}")[2] != "workbook":
         if "word/document.xml" in names:
             raise Refused("is a Word document, not an XLSX workbook")
         if "ppt/presentation.xml" in names:
@@ -422,10 +423,8 @@ def _sheet_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> dict
                 "is an OpenDocument file (.ods), not an XLSX workbook",
                 hint="open it in LibreOffice Calc and save it as .xlsx",
             )
-        raise Refused("holds no workbook (its package names no main part)")
-    workbook = _part(archive, names, main)
-    if workbook is None or workbook.tag.rpartition("}")[2] != "workbook":
-        raise Refused(f"{main}: is not a workbook part, so this is not an XLSX workbook")
+        raise Refused("holds no workbook part, so it is not an XLSX workbook")
+    assert main is not None
     folder = posixpath.dirname(main)
     base = posixpath.basename(main)
     links = _part(archive, names, posixpath.join(folder, "_rels", base + ".rels"))
