@@ -736,3 +736,25 @@ def test_a_roster_reads_without_an_input() -> None:
         "gender",
     ]
     assert roster.ignored == ["No.", "Affiliation", "E-mail"]
+
+
+def test_a_sheet_reaching_far_down_or_across_is_refused_at_the_cell(tmp_path: Path) -> None:
+    write_xlsx(tmp_path, [["Name"], ["Ana Kapanadze"]], name="tall.xlsx")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Participants"
+    sheet.append(["Name"])
+    sheet["A900000"] = "a note far below the list"
+    book.save(tmp_path / "tall.xlsx")
+    source = write_input(tmp_path, "list_file: tall.xlsx", "tall.yaml")
+    assert messages(source) == [
+        f"{tmp_path}/tall.xlsx:Participants!A100001: has more than 100,000 rows (most of them "
+        "blank); delete the empty rows below the list, or export the list again"
+    ]
+    sheet["A900000"] = None
+    sheet["XFD2"] = "a note far to the right"
+    book.save(tmp_path / "tall.xlsx")
+    assert messages(source) == [
+        f"{tmp_path}/tall.xlsx:Participants!XFD2: has a cell in column XFD; a participant list "
+        "has fewer than 1,000 columns"
+    ]

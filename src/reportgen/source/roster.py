@@ -169,7 +169,7 @@ def read_roster(
         )
         return roster
     except spreadsheet.Refused as refused:
-        roster.problems.append(_refusal(shown, refused, suffix == ".xlsx", sheet))
+        roster.problems.append(_refusal(shown, refused))
         return roster
     except FileNotFoundError:
         roster.option_problems.append(OptionProblem(("list_file",), f"file not found: {shown}"))
@@ -203,19 +203,14 @@ def _not_a_list_file(shown: str) -> str:
     return f"{shown} is not a .csv or .xlsx file{what}"
 
 
-def _refusal(shown: str, refused: spreadsheet.Refused, xlsx: bool, sheet: str | None) -> Problem:
+def _refusal(shown: str, refused: spreadsheet.Refused) -> Problem:
     message = refused.message
     if refused.hint:
         message += f" ({refused.hint})"
     if refused.row is None:
         return Problem(shown, None, "", message)
-    if xlsx:
-        table = Table(shown, sheet=sheet or "")
-        line, place = table.place(refused.row, refused.column)
-        if not sheet:
-            place = f"{spreadsheet.column_letter(refused.column)}{refused.row}"
-        return Problem(shown, line, "", message, place=place)
-    return Problem(shown, refused.row, "", message)
+    line, place = Table(shown, sheet=refused.sheet).place(refused.row, refused.column)
+    return Problem(shown, line, "", message, place=place)
 
 
 def _quoted(texts: list[str], limit: int = 8) -> str:

@@ -60,6 +60,7 @@ class Refused(Exception):
         self.hint = hint
         self.row = row
         self.column = column
+        self.sheet: str | None = None  # the sheet of ``row``, in a workbook
 
 
 class UnknownSheet(Exception):
@@ -305,14 +306,13 @@ def _read_xlsx(data: bytes, shown: str, wanted: str | None) -> Table:
         if not names:
             raise Refused("holds no worksheet")
         name = names[0] if wanted is None else _find_sheet(wanted, names)
-        scan = _scan_parts(archive, infos, sheets[name])
-    return Table(
-        shown,
-        sheet=name,
-        sheets=names,
-        rows=list(_bounded(_openpyxl_rows(data, name))),
-        unusable=scan.unusable,
-    )
+        try:
+            scan = _scan_parts(archive, infos, sheets[name])
+            rows = list(_bounded(_openpyxl_rows(data, name)))
+        except Refused as refused:
+            refused.sheet = name
+            raise
+    return Table(shown, sheet=name, sheets=names, rows=rows, unusable=scan.unusable)
 
 
 def _find_sheet(wanted: str, names: list[str]) -> str:
@@ -490,6 +490,7 @@ class _CellScan:
                     f"has a cell in column {column_letter(self.column)}; a participant list "
                     f"has fewer than {MAX_COLUMNS:,} columns",
                     row=self.row,
+                    column=self.column,
                 )
             self.formula, self.kind, self.value = False, attrib.get("t", ""), None
         elif local == "f":
