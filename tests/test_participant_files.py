@@ -175,6 +175,15 @@ def test_a_russian_csv_with_its_own_headers_and_letters_for_gender(tmp_path: Pat
     ]
 
 
+def test_excel_s_separator_line_chooses_the_separator(tmp_path: Path) -> None:
+    write_csv(tmp_path, "sep=;\nName;Organization\nKapanadze, Ana;MIA\nMalta, Vasco;HCM\n")
+    source = write_input(tmp_path, "list_file: regs.csv")
+    assert [(p.name, p.source_row) for p in people(source)] == [
+        ("Kapanadze, Ana", 3),
+        ("Malta, Vasco", 4),
+    ]
+
+
 def test_first_and_last_name_columns_make_the_name(tmp_path: Path) -> None:
     write_csv(tmp_path, "Фамилия;Имя;Организация\nБеридзе;Нино;МВД\n")
     assert [p.name for p in people(write_input(tmp_path, "list_file: regs.csv"))] == [

@@ -228,6 +228,9 @@ def _delimiter(text: str) -> str:
     import csv
 
     sample = text[:65536]
+    directive = re.match(r"sep=([,;])\r?\n", sample)  # Excel's "sep=;" first line
+    if directive:
+        return directive[1]
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;").delimiter
     except csv.Error:
