@@ -1,4 +1,4 @@
-"""The benchmark's inputs: the example, the same with 250 and 2 500 participants, a batch.
+"""The benchmark's inputs: the example, with 250 and 2 500 participants (inline and XLSX), a batch.
 
 Everything is derived from ``inputs/tbilisi-2018-migrant-integration.yaml``
 and generated deterministically (a fixed random seed), so every run of the
@@ -137,6 +137,7 @@ class Inputs:
     medium: Path
     large: Path
     batch: Path  # a folder of BATCH_SIZE inputs
+    large_xlsx: Path  # ``large`` with its persons in an XLSX participants.list_file
 
     @property
     def sized(self) -> dict[str, Path]:
@@ -200,6 +201,57 @@ def with_participants(text: str, count: int) -> str:
     return new
 
 
+REGISTRATION_HEADERS = ["No.", "Full name", "Function", "Organisation", "Country", "Sector", "Sex"]
+
+
+def write_registrations(path: Path, count: int) -> None:
+    """``count`` participants as a registration export: title row, own headers, F/M/X."""
+    from openpyxl import Workbook
+
+    book = Workbook()  # not write-only: that mode leaves out the sheet's <dimension>
+    sheet = book.active
+    sheet.title = "Participants"
+    sheet.append(["Expert Workshop on Migrant Integration Practices — registrations"])
+    sheet.append([])
+    sheet.append(REGISTRATION_HEADERS)
+    sex = {"woman": "F", "man": "M", "undisclosed": "X"}
+    seen: dict[tuple[str, str], int] = {}
+    for number, person in enumerate(people(count), 1):
+        # reportgen refuses a person listed twice: namesakes get a second initial.
+        key = (person["name"], person["organization"])
+        seen[key] = seen.get(key, 0) + 1
+        name = person["name"] + (f" {chr(64 + seen[key])}." if seen[key] > 1 else "")
+        sheet.append(
+            [
+                number,
+                name,
+                person["role"],
+                person["organization"],
+                person["country"],
+                person["sector"],
+                sex[person["gender"]],
+            ]
+        )
+    book.save(path)
+
+
+def with_participant_file(text: str, spreadsheet: str) -> str:
+    """The example with its head counts replaced by a published list read from ``spreadsheet``."""
+    lines = [
+        "participants:",
+        "  states: 10",
+        "  state_label: OSCE participating States",
+        "  publish_list: true",
+        f"  list_file: {spreadsheet}",
+        "  gender_values: {F: woman, M: man, X: undisclosed}",
+    ]
+    block = "\n".join(lines) + "\n\n"
+    new, replaced = re.subn(r"(?ms)^participants:\n.*?(?=^topics:)", lambda _: block, text)
+    if replaced != 1:
+        raise SystemExit(f"{EXAMPLE}: no participants block found to replace")
+    return new
+
+
 def batch_variant(text: str, index: int) -> str:
     """One report of a season: the example held in another city, with its own title."""
     country = list(COUNTRIES)[index % len(COUNTRIES)]
@@ -224,11 +276,16 @@ def generate(folder: Path, batch_size: int = BATCH_SIZE) -> Inputs:
     medium.write_text(with_participants(text, 250), encoding="utf-8")
     large = folder / "tbilisi-2500-participants.yaml"
     large.write_text(with_participants(text, 2500), encoding="utf-8")
+    write_registrations(folder / "tbilisi-2500-registrations.xlsx", 2500)
+    large_xlsx = folder / "tbilisi-2500-participants-xlsx.yaml"
+    large_xlsx.write_text(
+        with_participant_file(text, "tbilisi-2500-registrations.xlsx"), encoding="utf-8"
+    )
     for index in range(batch_size):
         country = list(COUNTRIES)[index % len(COUNTRIES)]
         stem = f"season-{index + 1:02d}-{country.lower()}"
         (folder / "batch" / f"{stem}.yaml").write_text(batch_variant(text, index), encoding="utf-8")
-    return Inputs(small, medium, large, folder / "batch")
+    return Inputs(small, medium, large, folder / "batch", large_xlsx)
 
 
 if __name__ == "__main__":

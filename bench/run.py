@@ -280,7 +280,7 @@ class Bench:
             self.rounds["batch"],
         )
 
-    def startup(self, source: Path, large: Path) -> None:
+    def startup(self, source: Path, large: Path, large_xlsx: Path) -> None:
         self.measure(
             "startup",
             [
@@ -293,6 +293,10 @@ class Bench:
                 Route(
                     "reportgen validate (2 500 participants)",
                     [Step("validate", reportgen("validate", str(large)))],
+                ),
+                Route(
+                    "reportgen validate (2 500 participants from an XLSX list_file)",
+                    [Step("validate", reportgen("validate", str(large_xlsx)))],
                 ),
             ],
             self.rounds["startup"],
@@ -886,7 +890,7 @@ def main(argv: list[str] | None = None) -> int:
             ("medium", lambda: bench.sized("medium", made.medium)),
             ("large", lambda: bench.sized("large", made.large)),
             ("batch", lambda: bench.batch(made.batch)),
-            ("startup", lambda: bench.startup(made.small, made.large)),
+            ("startup", lambda: bench.startup(made.small, made.large, made.large_xlsx)),
             ("publish", lambda: bench.publish(made)),
             ("watch", lambda: bench.watch(made)),
         ]

@@ -45,8 +45,14 @@ def pdf_text(
     ).stdout
 
 
-def libreoffice_convert(source: Path, target_format: str, outdir: Path) -> Path:
-    """Convert with LibreOffice headless, in a profile of its own (no lock clashes)."""
+def libreoffice_convert(
+    source: Path, target_format: str, outdir: Path, *, infilter: str | None = None
+) -> Path:
+    """Convert with LibreOffice headless, in a profile of its own (no lock clashes).
+
+    ``infilter`` chooses the import filter and its options (for CSV: separator,
+    quote, character set, first line), as ``soffice --infilter`` takes them.
+    """
     binary = shutil.which("soffice") or shutil.which("libreoffice")
     if binary is None:
         pytest.fail("this test needs LibreOffice (apt-get install libreoffice-writer-nogui)")
@@ -57,6 +63,7 @@ def libreoffice_convert(source: Path, target_format: str, outdir: Path) -> Path:
                 binary,
                 f"-env:UserInstallation={profile.as_uri()}",
                 "--headless",
+                *([f"--infilter={infilter}"] if infilter else []),
                 "--convert-to",
                 target_format,
                 "--outdir",

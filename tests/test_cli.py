@@ -117,8 +117,8 @@ def test_help_and_validate_do_not_import_heavy_libraries() -> None:
         "from reportgen.cli import cli\n"
         "CliRunner().invoke(cli, ['--help'])\n"
         f"CliRunner().invoke(cli, ['validate', {example!r}])\n"
-        "heavy = [m for m in ('weasyprint', 'docx', 'lxml', 'babel', 'jinja2', 'markdown_it')"
-        " if m in sys.modules]\n"
+        "heavy = [m for m in ('weasyprint', 'docx', 'lxml', 'babel', 'jinja2', 'markdown_it',"
+        " 'openpyxl') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     result = subprocess.run(

@@ -53,6 +53,11 @@ PARTICIPATION = {
         "Experts from 11 participating States",
         "seven women, seven men and one person of another or undisclosed gender",
     ],
+    # Counted from inputs/warsaw-2019-registrations.xlsx (participants.list_file).
+    "warsaw-2019-journalists-safety-online": [
+        "Experts from 12 participating States",
+        "14 women, nine men and one person of another or undisclosed gender",
+    ],
 }
 
 

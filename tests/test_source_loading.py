@@ -372,6 +372,11 @@ def test_the_json_schema_describes_every_field_and_allows_no_other() -> None:
     objects = _objects(schema)
     assert len(objects) >= 10
     for obj in objects:
+        if "properties" not in obj:
+            # A mapping of the user's own keys (participants.list_columns): every
+            # value must still be one of a few words.
+            assert obj["additionalProperties"]["enum"], obj
+            continue
         assert obj["additionalProperties"] is False
         for name, prop in obj["properties"].items():
             assert prop.get("description"), name

@@ -190,3 +190,46 @@ def test_a_change_beside_the_input_is_not_a_reason_to_generate(
     finally:
         code, after = watch.stop()
     assert code == 0, after
+
+
+def test_watch_regenerates_when_the_participant_spreadsheet_changes(tmp_path: Path) -> None:
+    source = tmp_path / "workshop.yaml"
+    registrations = tmp_path / "registrations.csv"
+    registrations.write_text("Name,Gender\nAna Kapanadze,woman\n", encoding="utf-8")
+    text = re.sub(
+        r"  women: 8 .*\n  men: 7\n", "  list_file: registrations.csv\n", starter_text(), count=1
+    )
+    assert "list_file: registrations.csv" in text
+    source.write_text(text, encoding="utf-8")
+    outdir = tmp_path / "out"
+    docx = outdir / "workshop.docx"
+    watch = Watch(source, outdir)
+    try:
+        assert watch.status()[0] == "wrote", watch.seen
+        watch.lines_until(r"^watching ")
+        assert str(registrations) in watch.seen[-1]
+        assert "one woman" in docx_text(docx)
+        time.sleep(SETTLE)
+
+        # A person added in the spreadsheet: generated again, counted.
+        save(registrations, "Name,Gender\nAna Kapanadze,woman\nVasco Malta,man\n")
+        assert watch.status()[0] == "wrote", watch.seen
+        assert "one woman and one man" in docx_text(docx)
+
+        # A mistake in the spreadsheet: located in it; fixing it generates again.
+        time.sleep(SETTLE)
+        save(registrations, "Name,Gender\nAna Kapanadze,woman\nVasco Malta,M\n")
+        assert watch.status()[0] == "failed", watch.seen
+        error = watch.next_line(time.monotonic() + WAIT)
+        assert error.startswith(f'{registrations}:3: gender: "M" is not one of'), watch.seen
+        time.sleep(SETTLE)
+        save(registrations, "Name,Gender\nAna Kapanadze,woman\nVasco Malta,man\nJane Doe,woman\n")
+        assert watch.status()[0] == "wrote", watch.seen
+        assert "two women and one man" in docx_text(docx)
+    finally:
+        code, after = watch.stop()
+    assert code == 0, after
+
+
+def docx_text(path: Path) -> str:
+    return "\n".join(p.text for p in open_docx(str(path)).paragraphs)

@@ -46,10 +46,9 @@ def generate_one(
     except ReportgenError as error:
         result.error_lines = error.lines()
         result.exit_code = error.exit_code
-        result.errors = [
-            {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
-            for p in error.problems
-        ] or [{"file": str(source), "line": None, "field": "", "message": error.message}]
+        result.errors = [p.as_json() for p in error.problems] or [
+            {"file": str(source), "line": None, "field": "", "message": error.message}
+        ]
         return result
     except Exception:
         result.error_lines = [

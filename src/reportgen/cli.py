@@ -209,16 +209,7 @@ def validate(inputs: tuple[str, ...], as_json: bool) -> None:
     for path in expand_inputs(inputs):
         problems.extend(validate_file(path))
     if as_json:
-        click.echo(
-            as_json_text(
-                {
-                    "errors": [
-                        {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
-                        for p in problems
-                    ]
-                }
-            )
-        )
+        click.echo(as_json_text({"errors": [p.as_json() for p in problems]}))
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -266,6 +257,80 @@ def publish(
         click.echo(f"{reviewed}: {outcome.timings}", err=True)
     for path in outcome.written:
         click.echo(str(path))
+
+
+@cli.command()
+@click.argument("source", type=click.Path())
+@click.option(
+    "--sheet", default=None, help="The sheet of an XLSX file to read (default: the first)."
+)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="HEADER=FIELD",
+    help="A header and the field its column holds, as list_columns (repeatable).",
+)
+@click.option(
+    "--gender",
+    "genders",
+    multiple=True,
+    metavar="WORD=GENDER",
+    help="A word of the file and the gender it means, as gender_values (repeatable).",
+)
+@click.option(
+    "--rows", default=5, show_default=True, type=click.IntRange(min=0), help="Rows to show."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was read as JSON on stdout.")
+@_edge
+def participants(
+    source: str,
+    sheet: str | None,
+    columns: tuple[str, ...],
+    genders: tuple[str, ...],
+    rows: int,
+    as_json: bool,
+) -> None:
+    """Show how a participant spreadsheet is read: columns, counts, first rows.
+
+    SOURCE is a .csv or .xlsx file (options given here), or an input whose
+    participants.list_file names one (its own list_columns, list_sheet and
+    gender_values apply).  Problems are listed as validate lists them;
+    exits 1 if any.
+
+    \b
+    Example:
+      reportgen participants inputs/warsaw-2019-registrations.xlsx
+      reportgen participants regs.csv --column "Affiliation=organization" --gender F=woman
+      reportgen participants inputs/warsaw-2019-journalists-safety-online.yaml
+    """
+    from .participants import describe, read_source
+
+    roster = read_source(
+        Path(source),
+        sheet=sheet,
+        columns=_pairs(columns, "--column"),
+        gender_values=_pairs(genders, "--gender"),
+    )
+    if as_json:
+        click.echo(as_json_text(describe(roster, rows=rows, as_data=True)))
+    else:
+        for line in describe(roster, rows=rows):
+            click.echo(line)
+    for problem in roster.problems:
+        click.echo(str(problem), err=True)
+    if roster.problems:
+        sys.exit(1)
+
+
+def _pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, equals, value = item.rpartition("=")
+        if not equals or not key.strip() or not value.strip():
+            raise UsageError(f"{option} {item!r}: write it as NAME=VALUE, e.g. {option} F=woman")
+        out[key.strip()] = value.strip()
+    return out
 
 
 @cli.command()
@@ -355,7 +420,9 @@ def templates(as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="As for generate.")
 @_edge
 def watch(input_file: str, output_dir: str, formats: tuple[str, ...], force: bool) -> None:
-    """Regenerate whenever INPUT or its template changes (Ctrl-C to stop).
+    """Regenerate whenever INPUT, its participant spreadsheet or its template changes.
+
+    Ctrl-C stops watching.
 
     \b
     Example:

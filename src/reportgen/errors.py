@@ -17,19 +17,34 @@ class Problem:
     """One thing wrong in a file, at a place a person can go to.
 
     Rendered as ``FILE:LINE: field.path: message`` (line and field are left
-    out when unknown).
+    out when unknown).  A file without lines names its place instead: a
+    spreadsheet cell, ``FILE:Sheet!C17: field: message``.
     """
 
     file: str
     line: int | None
     field: str
     message: str
+    place: str | None = None  # where ``line`` cannot say it, e.g. "Participants!C17"
 
     def __str__(self) -> str:
-        place = self.file if self.line is None else f"{self.file}:{self.line}"
+        where = self.place if self.place is not None else self.line
+        place = self.file if where is None else f"{self.file}:{where}"
         if self.field:
             return f"{place}: {self.field}: {self.message}"
         return f"{place}: {self.message}"
+
+    def as_json(self) -> dict[str, object]:
+        """The problem for ``--json`` output; ``place`` only where there is one."""
+        out: dict[str, object] = {
+            "file": self.file,
+            "line": self.line,
+            "field": self.field,
+            "message": self.message,
+        }
+        if self.place is not None:
+            out["place"] = self.place
+        return out
 
 
 class ReportgenError(Exception):

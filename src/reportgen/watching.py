@@ -1,4 +1,4 @@
-"""``reportgen watch``: regenerate whenever the input or its template changes."""
+"""``reportgen watch``: regenerate whenever the input, its spreadsheet or its template changes."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ from .errors import ReportgenError
 
 
 def watched_paths(source: Path, previous: list[Path] | None = None) -> list[Path]:
-    """The input file and the folder of the template it names.
+    """The input file, the participant spreadsheet it names, and its template's folder.
 
     While the input cannot be read (it has an error), the template watched
-    before stays watched; at first, the default template is.
+    before stays watched; at first, the default template is.  The
+    spreadsheet is watched even then: fixing it is how the error goes.
     """
-    paths = [source.resolve()]
+    from .source import referenced_files
+
+    paths = [source.resolve(), *referenced_files(source)]
     try:
         from .source import load_workshop
         from .templates import find_template
@@ -25,7 +28,7 @@ def watched_paths(source: Path, previous: list[Path] | None = None) -> list[Path
         paths.append(find_template(workshop.report.template, base=source.parent).folder)
     except ReportgenError:
         if previous:
-            return previous
+            return [*paths, *(p for p in previous if p not in paths and p.is_dir())]
         from .templates import DEFAULT_TEMPLATE, find_template
 
         with contextlib.suppress(ReportgenError):

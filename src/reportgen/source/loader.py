@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import InputError, Problem
 from reportgen.source.model import (
@@ -21,6 +21,9 @@ from reportgen.source.model import (
 )
 from reportgen.source.schema import WORKSHOP, Checker
 from reportgen.source.yamlload import REJECTED, FieldPath, read_yaml
+
+if TYPE_CHECKING:
+    from reportgen.source.roster import Roster
 
 
 def load_workshop(path: Path | str) -> Workshop:
@@ -44,12 +47,14 @@ def _check(path: Path | str) -> tuple[dict[str, Any], Checker]:
     data = WORKSHOP.check(ck.loaded.data, (), ck)
     if data is not REJECTED:
         _check_event(data, ck)
+        _read_list_file(data, ck, Path(path))
         _check_participants(data, ck)
         _check_references(ck)
         _check_agenda(data, ck)
         _check_template(data, ck, Path(path).parent)
     if ck.problems:
-        problems = sorted(ck.problems, key=lambda p: p.line or 0)
+        # The input's problems by line, then those of its participant file in its order.
+        problems = sorted(ck.problems, key=lambda p: (0, p.line or 0) if p.file == name else (1, 0))
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
         raise InputError(f"{name}: {count} in the input", problems=problems)
     return data, ck
@@ -60,6 +65,50 @@ def _check_event(data: dict[str, Any], ck: Checker) -> None:
     event = data.get("event", {})
     if "start" in event and "end" in event and event["end"] < event["start"]:
         ck.error(("event", "end"), f"end {event['end']} is before start {event['start']}")
+
+
+_OPTIONS = ("list_columns", "list_sheet", "gender_values")
+
+
+def _read_list_file(data: dict[str, Any], ck: Checker, source: Path) -> None:
+    """Read the persons of ``participants.list_file`` into ``participants.list``.
+
+    The file's own problems are located in it; problems with the options
+    that name and describe it are located at their line of the input.
+    """
+    participants = data.get("participants")
+    if participants is None:
+        return
+    if "list_file" not in participants:
+        for option in _OPTIONS:
+            if option in participants:
+                ck.error(("participants", option), "is read only with `list_file`")
+        return
+    raw = ck.loaded.data["participants"]  # `list` counts as given even when invalid
+    if isinstance(raw, dict) and raw.get("list") is not None:
+        ck.error(("participants", "list_file"), "give either `list` or `list_file`, not both")
+        return
+    options = tuple(f"participants.{option}" for option in ("list_file", *_OPTIONS))
+    if any(p.field.startswith(options) for p in ck.problems):
+        return  # read with options reported as wrong, the file would show false problems
+    from reportgen.source.roster import read_roster
+
+    path = source.parent / participants["list_file"]
+    annex = ("role", "organization", "country") if participants.get("publish_list") else ()
+    roster = read_roster(
+        path,
+        columns=participants.get("list_columns"),
+        sheet=participants.get("list_sheet"),
+        gender_values=participants.get("gender_values"),
+        needed=("name", *annex),
+    )
+    for problem in roster.option_problems:
+        ck.error(("participants", *problem.path), problem.message)
+    ck.problems.extend(roster.problems)
+    participants["list"] = roster.people
+    participants["list_file"] = path
+    if roster.sheet is not None:
+        participants["list_sheet"] = roster.sheet
 
 
 _GENDERED = ("women", "men", "other")
@@ -86,24 +135,22 @@ def _check_participants(data: dict[str, Any], ck: Checker) -> None:
     undisclosed or unstated gender) are counted from the list; where nobody
     has one, the list gives only the total.
     """
-    people_problems = any(p.field.startswith("participants.list") for p in ck.problems)
+    people_problems = any(
+        p.field.startswith("participants.list") or p.file != ck.name for p in ck.problems
+    )
     participants = data.get("participants")
     if participants is None or people_problems:
         return
     given = {k: participants[k] for k in (*_GENDERED, "total") if k in participants}
-    people = participants.get("list") or []
-    derived: dict[str, int] = {}
-    if people:
-        derived["total"] = len(people)
-        if any(person.get("gender") for person in people):
-            derived["women"] = sum(person.get("gender") == "woman" for person in people)
-            derived["men"] = sum(person.get("gender") == "man" for person in people)
-            derived["other"] = len(people) - derived["women"] - derived["men"]
+    derived = count_people(participants.get("list") or [])
+    listed = "the participant list"
+    if "list_file" in participants:
+        listed = Path(participants["list_file"]).name
     for key, figure in derived.items():
         if key in given and given[key] != figure:
             ck.error(
                 ("participants", key),
-                f"{key} is {given[key]} but the participant list has {_persons(key, figure)}",
+                f"{key} is {given[key]} but {listed} has {_persons(key, figure)}",
             )
     # spec: with any of women, men, other given, the total is their sum (one
     # not given counts as 0); people of unknown gender are counted as `other`.
@@ -119,8 +166,7 @@ def _check_participants(data: dict[str, Any], ck: Checker) -> None:
             if "total" in derived:
                 ck.error(
                     ("participants", counts[0]),
-                    f"{names} is {added} but the participant list has "
-                    f"{_persons('total', total)}{hint}",
+                    f"{names} is {added} but {listed} has {_persons('total', total)}{hint}",
                 )
             else:
                 ck.error(
@@ -129,6 +175,21 @@ def _check_participants(data: dict[str, Any], ck: Checker) -> None:
     participants.update(derived)
     if "total" not in participants and any(k in participants for k in _GENDERED):
         participants["total"] = sum(participants.get(k, 0) for k in _GENDERED)
+
+
+def count_people(people: list[dict[str, Any]]) -> dict[str, int]:
+    """The counts a list of persons gives: the total, and by gender where anyone has one.
+
+    Persons without a gender, or with ``other`` or ``undisclosed``, count as other.
+    """
+    derived: dict[str, int] = {}
+    if people:
+        derived["total"] = len(people)
+        if any(person.get("gender") for person in people):
+            derived["women"] = sum(person.get("gender") == "woman" for person in people)
+            derived["men"] = sum(person.get("gender") == "man" for person in people)
+            derived["other"] = len(people) - derived["women"] - derived["men"]
+    return derived
 
 
 def _raw_items(ck: Checker, key: str) -> list[tuple[int, dict[str, Any]]]:
@@ -276,3 +337,57 @@ def _build(data: dict[str, Any], source: Path) -> Workshop:
             for i, item in enumerate(data.get("overrides", []))
         ],
     )
+
+
+def participant_file(path: Path | str) -> Roster:
+    """How the participant spreadsheet an input names (``participants.list_file``) reads.
+
+    Only the input's ``participants`` options are checked, so the file can be
+    looked at while the rest of the input is being written.  Raises
+    InputError for a problem with those options; the file's own problems
+    are in the result's ``problems``.
+    """
+    from reportgen.source.roster import read_roster
+    from reportgen.source.schema import PARTICIPANTS
+
+    name = str(path)
+    ck = Checker(name, read_yaml(path))
+    raw = ck.loaded.data.get("participants") if isinstance(ck.loaded.data, dict) else None
+    if not isinstance(raw, dict) or not raw.get("list_file"):
+        raise InputError.at(
+            name,
+            ck.line(("participants",)),
+            "participants.list_file",
+            "the input names no participant spreadsheet",
+        )
+    options = PARTICIPANTS.check(raw, ("participants",), ck)
+    roster = None
+    if options is not REJECTED and "list_file" in options:
+        annex = ("role", "organization", "country") if options.get("publish_list") else ()
+        roster = read_roster(
+            Path(path).parent / options["list_file"],
+            columns=options.get("list_columns"),
+            sheet=options.get("list_sheet"),
+            gender_values=options.get("gender_values"),
+            needed=("name", *annex),
+        )
+        for problem in roster.option_problems:
+            ck.error(("participants", *problem.path), problem.message)
+    if ck.problems:
+        problems = sorted(ck.problems, key=lambda p: p.line or 0)
+        raise InputError(f"{name}: participants: problems in the options", problems=problems)
+    assert roster is not None  # list_file was given and valid, or it was reported
+    return roster
+
+
+def referenced_files(path: Path | str) -> list[Path]:
+    """The files an input reads besides itself (its participant spreadsheet), even if invalid."""
+    try:
+        data = read_yaml(path).data
+    except InputError:
+        return []
+    participants = data.get("participants") if isinstance(data, dict) else None
+    given = participants.get("list_file") if isinstance(participants, dict) else None
+    if isinstance(given, str) and given.strip():
+        return [(Path(path).parent / given.strip()).resolve()]
+    return []

@@ -77,6 +77,8 @@ class Person:
     sector: str | None = None
     role: str | None = None
     gender: str | None = None  # "woman", "man", "other", "undisclosed"; never printed
+    # The row of Participants.list_file the person was read from (None: from the YAML).
+    source_row: int | None = field(default=None, compare=False)
     # Where it is in the input ("topics[2]"), for provenance; set by the loader.
     path: str = field(default="", compare=False, repr=False)
 
@@ -92,6 +94,14 @@ class Participants:
     sectors: list[str] = field(default_factory=list)
     list: list[Person] = field(default_factory=list)
     publish_list: bool = False
+    # Where `list` was read from when the input names a spreadsheet (spec:
+    # "Participants from a spreadsheet"): its path as given, resolved from the
+    # input's folder, and the sheet read (None for CSV).  Edits to persons
+    # belong in that file, not in the YAML.
+    list_file: Path | None = None
+    list_sheet: str | None = None
+    list_columns: dict[str, str] = field(default_factory=dict)
+    gender_values: dict[str, str] = field(default_factory=dict)
     # Where it is in the input ("topics[2]"), for provenance; set by the loader.
     path: str = field(default="", compare=False, repr=False)
 

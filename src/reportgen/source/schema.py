@@ -79,14 +79,19 @@ class Checker:
 
     def clean(self, path: FieldPath, text: str) -> str | Rejected:
         """Strip the text; reject characters that cannot go into a Word document."""
-        bad = _NOT_XML.search(text)
+        bad = not_for_word(text)
         if bad:
-            self.error(
-                path,
-                f"character U+{ord(bad.group()):04X} cannot be used in a Word document; remove it",
-            )
+            self.error(path, bad)
             return REJECTED
         return text.strip()
+
+
+def not_for_word(text: str) -> str | None:
+    """Why ``text`` cannot go into a Word document, or None when it can."""
+    bad = _NOT_XML.search(text)
+    if bad:
+        return f"character U+{ord(bad.group()):04X} cannot be used in a Word document; remove it"
+    return None
 
 
 def _shorten(text: str, limit: int = 40) -> str:
@@ -313,6 +318,35 @@ class Either(Kind):
         if isinstance(value, int | float) and not isinstance(value, bool):
             return self.number.check(value, path, ck)
         return ck.wrong_type(path, self, value)
+
+
+class MappingOf(Kind):
+    """A mapping whose keys are free text (a spreadsheet's own headers or words)."""
+
+    def __init__(self, value: Kind, of: str) -> None:
+        self.value, self.of = value, of
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return f"a mapping of {self.of}"
+
+    def json(self) -> dict[str, Any]:
+        return {"type": "object", "additionalProperties": self.value.json(), "minProperties": 1}
+
+    def check(self, value: Any, path: FieldPath, ck: Checker) -> Any:
+        if not isinstance(value, dict):
+            return ck.wrong_type(path, self, value)
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            where = (*path, key)
+            if item is REJECTED:
+                continue
+            cleaned = None if item is None else self.value.check(item, where, ck)
+            if cleaned is None or cleaned == "":
+                ck.error(where, "empty entry", ck.line(where))
+            elif cleaned is not REJECTED:
+                out[key.strip()] = cleaned
+        return out
 
 
 @dataclass(frozen=True)
@@ -542,6 +576,11 @@ PERSON = Object(
 )
 
 COUNT = Integer(minimum=0)
+# What a column of a participant spreadsheet may hold (source/roster.py): a
+# person's fields, or the two halves of a name ("First Last").
+PERSON_FIELDS = ("name", "organization", "country", "sector", "role", "gender")
+NAME_PARTS = ("first_name", "last_name")
+COLUMN_FIELDS = (*PERSON_FIELDS, *NAME_PARTS)
 
 PARTICIPANTS = Object(
     Field("women", COUNT, "Number of women; must agree with the list where one is given."),
@@ -567,6 +606,25 @@ PARTICIPANTS = Object(
         "list",
         ListOf(PERSON, "persons", item_description="One participant."),
         "Participants; where given, the counts by gender and the total are derived from it.",
+    ),
+    Field(
+        "list_file",
+        String(),
+        "Instead of list: a CSV or XLSX file with one row a person (relative to this file); "
+        "the counts are derived from it.",
+    ),
+    Field(
+        "list_columns",
+        MappingOf(Choice("field", COLUMN_FIELDS), "column headers to fields"),
+        "Headers of list_file that reportgen does not know, each with the field it holds, "
+        "e.g. {Full name: name, Affiliation: organization}.",
+    ),
+    Field("list_sheet", String(), "The sheet of an XLSX list_file to read; default the first."),
+    Field(
+        "gender_values",
+        MappingOf(Choice("gender", GENDERS), "words to genders"),
+        "The words list_file uses for gender, each with woman, man, other or undisclosed, "
+        "e.g. {F: woman, M: man}.",
     ),
     Field(
         "publish_list",

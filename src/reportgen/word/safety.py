@@ -13,6 +13,16 @@ from pathlib import Path
 from lxml import etree
 
 from .. import xmlparsing
+from ..containers import (
+    OLE2_SIGNATURE,
+    ZIP_SIGNATURES,
+    Budget,
+    Damaged,
+    Oversized,
+    ole_stream_names,
+    size_text,
+    unpacked_chunks,
+)
 from ..errors import UnsafeDocumentError
 from .namespaces import NS
 
@@ -23,12 +33,9 @@ MAX_MEMBERS = 2_000  # ZIP entries; Word writes a few dozen
 MAX_TOTAL_BYTES = 200 * 1024 * 1024  # all parts together, unpacked
 MAX_RATIO = 200  # unpacked : packed, for a part over RATIO_FLOOR_BYTES
 RATIO_FLOOR_BYTES = 1024 * 1024  # small parts may compress well (repetitive XML)
-CHUNK_BYTES = 256 * 1024  # parts are unpacked this much at a time, counting as they go
 
 CONTENT_TYPES = "[Content_Types].xml"
 MAIN_DOCUMENT = "word/document.xml"
-OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 RELATIONSHIPS_NS = NS["pr"]
 CONTENT_TYPES_NS = NS["ct"]
 SAVE_AS_DOCX = 'open it in Word and save it as "Word Document (*.docx)"'
@@ -122,7 +129,7 @@ def _what_it_is(data: bytes) -> str:
     if not data:
         return "is empty (0 bytes), not a DOCX"
     if data.startswith(OLE2_SIGNATURE):
-        streams = _ole_stream_names(data)
+        streams = ole_stream_names(data)
         if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
             return (
                 "is password-protected (an encrypted DOCX); reportgen cannot read an "
@@ -145,7 +152,7 @@ def _what_it_is(data: bytes) -> str:
 
 def _hint_for(data: bytes) -> str:
     if data.startswith(OLE2_SIGNATURE):
-        streams = _ole_stream_names(data)
+        streams = ole_stream_names(data)
         if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
             return (
                 "open it in Word, remove the password (File → Info → Protect Document → "
@@ -153,45 +160,6 @@ def _hint_for(data: bytes) -> str:
             )
         return SAVE_AS_DOCX
     return "give reportgen the .docx file the reviewers edited"
-
-
-def _ole_stream_names(data: bytes) -> set[str]:
-    """The names in an OLE2 compound file's directory ([MS-CFB] 2.2, 2.6), read within bounds.
-
-    Only used to say what the file is; an unreadable directory gives an empty set.
-    """
-    names: set[str] = set()
-
-    def u32(offset: int) -> int:
-        if offset + 4 > len(data):
-            raise IndexError(offset)
-        return int.from_bytes(data[offset : offset + 4], "little")
-
-    try:
-        shift = int.from_bytes(data[30:32], "little")
-        if shift not in (9, 12):
-            return names
-        size = 1 << shift
-        last = 0xFFFFFFFA  # sector numbers from here on are markers, not sectors
-        fat = [s for s in (u32(76 + 4 * i) for i in range(109)) if s < last]
-        difat, hops = u32(68), 0
-        while difat < last and hops < 64:
-            base = (difat + 1) * size
-            fat += [s for s in (u32(base + 4 * i) for i in range(size // 4 - 1)) if s < last]
-            difat, hops = u32(base + size - 4), hops + 1
-        sector, seen = u32(48), set()
-        while sector < last and sector not in seen and len(seen) < 4096:
-            seen.add(sector)
-            base = (sector + 1) * size
-            for entry in range(base, min(base + size, len(data)) - 127, 128):
-                length = int.from_bytes(data[entry + 64 : entry + 66], "little")
-                if 2 <= length <= 64:
-                    names.add(data[entry : entry + length - 2].decode("utf-16-le", "replace"))
-            per_sector = size // 4
-            sector = u32((fat[sector // per_sector] + 1) * size + 4 * (sector % per_sector))
-    except IndexError:
-        pass
-    return names
 
 
 # -- the ZIP package ---------------------------------------------------------------
@@ -232,9 +200,7 @@ def _checked_entries(archive: zipfile.ZipFile, where: str) -> list[zipfile.ZipIn
                 f"{where}: {name}: is compressed with a method Word never uses "
                 f"(ZIP method {info.compress_type})"
             )
-        if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_RATIO * max(
-            info.compress_size, 1
-        ):
+        if _budget().declared_bomb(info):
             raise _bomb(where, name, info.file_size, info.compress_size)
         total += info.file_size
         if total > MAX_TOTAL_BYTES:
@@ -259,7 +225,7 @@ def _escapes(name: str) -> bool:
 
 def _bomb(where: str, name: str, size: int, packed: int) -> UnsafeDocumentError:
     return UnsafeDocumentError(
-        f"{where}: {name}: unpacks from {_size(packed)} to {_size(size)} "
+        f"{where}: {name}: unpacks from {size_text(packed)} to {size_text(size)} "
         f"(more than {MAX_RATIO}:1), the shape of a ZIP bomb; reportgen does not unpack it"
     )
 
@@ -345,27 +311,15 @@ def _read_every_part(
     Parts are unpacked a chunk at a time and counted: declared sizes can lie,
     so the limits hold for what the data really unpacks to.
     """
-    budget = MAX_TOTAL_BYTES
+    budget = _budget()
     for info in infos:
         name = info.filename
         xml = name.lower().endswith((".xml", ".rels")) or _content_type(
             types, name
         ).lower().endswith("xml")
         parser = xmlparsing.parser(target=xmlparsing.DoctypeGuard(name)) if xml else None
-        unpacked = 0
         try:
-            for chunk in _chunks(archive, info, where):
-                unpacked += len(chunk)
-                budget -= len(chunk)
-                if budget < 0:
-                    raise UnsafeDocumentError(
-                        f"{where}: {name}: unpacks to more than the {_mib(MAX_TOTAL_BYTES)} "
-                        "allowed for a whole DOCX (its declared size is false)"
-                    )
-                if unpacked > RATIO_FLOOR_BYTES and unpacked > MAX_RATIO * max(
-                    info.compress_size, 1
-                ):
-                    raise _bomb(where, name, unpacked, info.compress_size)
+            for chunk in _chunks(archive, info, where, budget):
                 if parser is not None:
                     parser.feed(chunk)
             if parser is not None:
@@ -376,33 +330,35 @@ def _read_every_part(
             raise _syntax_error(where, name, error.msg or str(error), error.lineno) from None
 
 
-def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> Iterator[bytes]:
+def _budget() -> Budget:
+    return Budget(MAX_TOTAL_BYTES, max_ratio=MAX_RATIO, ratio_floor=RATIO_FLOOR_BYTES)
+
+
+def _chunks(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budget: Budget
+) -> Iterator[bytes]:
     try:
-        with archive.open(info) as stream:
-            while chunk := stream.read(CHUNK_BYTES):
-                yield chunk
-    except (zipfile.BadZipFile, EOFError, zlib.error, OSError, NotImplementedError) as error:
+        yield from unpacked_chunks(archive, info, budget)
+    except Oversized as big:
+        if big.ratio:
+            raise _bomb(where, big.name, big.unpacked, big.packed) from None
         raise UnsafeDocumentError(
-            f"{where}: {info.filename}: is damaged ({_damage(error)}); perhaps the download "
+            f"{where}: {big.name}: unpacks to more than the {_mib(MAX_TOTAL_BYTES)} "
+            "allowed for a whole DOCX (its declared size is false)"
+        ) from None
+    except Damaged as damaged:
+        raise UnsafeDocumentError(
+            f"{where}: {damaged.name}: is damaged ({damaged.detail}); perhaps the download "
             "or copy was interrupted",
             hint="download or save the file again",
         ) from None
-
-
-def _damage(error: Exception) -> str:
-    text = str(error)
-    if "CRC" in text:
-        return "its checksum does not match its content"
-    if isinstance(error, EOFError):
-        return "its data ends too early"
-    return text or type(error).__name__
 
 
 def _read_part(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, *, budget: int
 ) -> bytes:
     out = bytearray()
-    for chunk in _chunks(archive, info, where):
+    for chunk in _chunks(archive, info, where, _budget()):
         out += chunk
         if len(out) > budget:
             raise UnsafeDocumentError(
@@ -500,11 +456,3 @@ def _external_hint(kind: str) -> str:
 
 def _mib(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MiB"
-
-
-def _size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):,.1f} MiB"
-    if size >= 1024:
-        return f"{size / 1024:,.1f} KiB"
-    return f"{size} bytes"
