@@ -16,7 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from .provenance import Record
 
 # Paragraph styles the templates may name besides Word's built-in ones.  The
 # Word writer defines each in styles.xml; the HTML writer gives each a CSS
@@ -260,6 +263,9 @@ class Document:
     children: list[Block] = field(default_factory=list)
     metadata: Metadata = field(default_factory=Metadata)
     furniture: PageFurniture = field(default_factory=PageFurniture)
+    # What the composed document knows of its input (provenance.py); the Word
+    # writer completes it with the marked blocks and keeps it in the DOCX.
+    record: Record | None = field(default=None, compare=False, repr=False)
 
 
 def plain_text(nodes: list[Inline] | list[Block]) -> str:

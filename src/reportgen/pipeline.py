@@ -77,6 +77,10 @@ def _generate(
         atomic.check_folder(output_dir)  # before the work, not after it
     with timings.phase("compose"):
         document = compose(workshop, template, warnings)
+        assert document.record is not None
+        document.record.input_name = source.name
+        document.record.input_path = str(source)
+        document.record.digest = input_digest(source)
     if worker is not None:
         worker.warm_up(document, template)
     with timings.phase("docx"):
@@ -100,6 +104,16 @@ def _generate(
         outcome.written.extend(outputs)
     outcome.warnings = warnings.messages
     return outcome
+
+
+def input_digest(source: Path) -> str:
+    """sha256 of the input's bytes, as the DOCX records it (provenance.py)."""
+    import hashlib
+
+    try:
+        return "sha256:" + hashlib.sha256(source.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def publish(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from .. import documents as d
 from ..documents import Document, Metadata
 from ..language import Language
+from ..provenance import new_record
 from ..results import Warnings
 from ..source.model import AgendaItem, Workshop
 from ..templates import Template
@@ -40,6 +42,12 @@ def compose(workshop: Workshop, template: Template, warnings: Warnings | None = 
         return fragment.children
 
     apply_overrides(document, workshop.overrides, markdown_blocks, warnings)
+    document.record = new_record(document, workshop)
+    document.record.template = template.name
+    document.record.language = workshop.report.language
+    list_file = getattr(workshop.participants, "list_file", None)
+    if list_file is not None:
+        document.record.list_files["participants.list"] = _relative(list_file, workshop.source)
     report = workshop.report
     document.metadata = Metadata(
         title=report.title,
@@ -53,6 +61,14 @@ def compose(workshop: Workshop, template: Template, warnings: Warnings | None = 
         template=template.name,
     )
     return document
+
+
+def _relative(path: Path, source: Path) -> str:
+    """``path`` as the rapporteur knows it: from the input's folder when it is below it."""
+    try:
+        return path.resolve().relative_to(source.resolve().parent).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def typeset(document: Document, language: Language) -> None:

@@ -560,6 +560,23 @@ def with_custom_property(data: bytes, name: str, value: str) -> bytes:
 # -- pictures ------------------------------------------------------------------------
 
 
+# -- the provenance record: an item of Word's custom XML data store ---------------------
+
+CUSTOM_XML_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
+# A fixed item id, so that equal documents give equal bytes.
+RECORD_ITEM_ID = "{6F8B9E0A-3C2D-4E5F-9A1B-7C8D9E0F1A2B}"
+
+
+def custom_xml_properties(schema: str) -> bytes:
+    """The properties part of a custom XML item: its id and the namespace it uses."""
+    ds = f"{{{CUSTOM_XML_PROPS_NS}}}"
+    root = etree.Element(ds + "datastoreItem", nsmap={"ds": CUSTOM_XML_PROPS_NS})
+    root.set(ds + "itemID", RECORD_ITEM_ID)
+    refs = etree.SubElement(root, ds + "schemaRefs")
+    etree.SubElement(refs, ds + "schemaRef").set(ds + "uri", schema)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=False)
+
+
 def describe_picture(inline: etree._Element, alt: str) -> None:
     """Alt text on a picture (``wp:docPr/@descr``), read aloud by screen readers.
 

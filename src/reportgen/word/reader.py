@@ -16,6 +16,7 @@ from lxml import etree
 
 from .. import documents as d
 from ..links import safe_href
+from ..provenance import mark_key
 from ..results import Warnings
 from .ooxml_read import Numbering, Package, Relationship, StyleTable, is_on, qn, w_val
 
@@ -48,6 +49,7 @@ W_TBLGRID, W_GRIDCOL, W_GRIDSPAN, W_VMERGE = (
 )
 W_TBLHEADER, W_ALTCHUNK, W_TXBXCONTENT = qn("w:tblHeader"), qn("w:altChunk"), qn("w:txbxContent")
 W_VAL, W_ID, W_TYPE_ATTR = qn("w:val"), qn("w:id"), qn("w:type")
+W_BOOKMARKSTART, W_BOOKMARKEND, W_NAME = qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:name")
 W_FLDCHARTYPE, W_INSTR, W_W = qn("w:fldCharType"), qn("w:instr"), qn("w:w")
 W_CHAR = qn("w:char")
 W_HEADERREF, W_FOOTERREF, W_BODY = qn("w:headerReference"), qn("w:footerReference"), qn("w:body")
@@ -226,6 +228,8 @@ class _Reader:
         self.in_note = False
         self.furniture_mode = False
         self.image_count = 0
+        # reportgen's provenance mark still open (a paragraph split in two): bookmark id, key
+        self.open_mark: tuple[str, str] | None = None
 
     # -- the whole document --------------------------------------------------
 
@@ -311,7 +315,9 @@ class _Reader:
 
     def _blocks(self, container: etree._Element) -> list[d.Block]:
         flat: list[_Flat] = []
+        outer, self.open_mark = self.open_mark, None  # a table cell, a note: marks of its own
         self._collect_blocks(container, flat)
+        self.open_mark = outer
         return _group(flat, self.warnings)
 
     def _collect_blocks(self, container: etree._Element, flat: list[_Flat]) -> None:
@@ -394,6 +400,7 @@ class _Reader:
             flat.append(d.PageBreak())
 
         pieces: list[_Piece | _BlockBreak] = list(carried)
+        mark = self._mark(p)
         self._inline(p, pieces)
         if mark_deleted:
             # A deleted paragraph mark joins this paragraph to the next one.
@@ -419,10 +426,32 @@ class _Reader:
                 f"paragraph style {unknown!r} is not one reportgen knows; "
                 "its paragraphs are shown as body text"
             )
-        self._emit_paragraph(pieces, role, in_toc, flat)
+        self._emit_paragraph(pieces, role, in_toc, flat, mark)
         if section_break and not self.in_note:
             flat.append(d.PageBreak())
         return []
+
+    def _mark(self, p: etree._Element) -> str:
+        """The key of the provenance mark (provenance.py) on a paragraph, or "".
+
+        A paragraph a reviewer split in two has the mark's start in the first
+        and its end in the second: both carry it.
+        """
+        start: tuple[str, str] | None = None
+        ends: set[str] = set()
+        for bookmark in p.iter(W_BOOKMARKSTART, W_BOOKMARKEND):
+            if bookmark.tag == W_BOOKMARKEND:
+                ends.add(bookmark.get(W_ID, ""))
+            elif start is None:
+                key = mark_key(bookmark.get(W_NAME, ""))
+                if key is not None:
+                    start = (bookmark.get(W_ID, ""), key)
+        if start is None:
+            start = self.open_mark
+        if start is None:
+            return ""
+        self.open_mark = None if start[0] in ends else start
+        return start[1]
 
     def _list_role(
         self, role: _Role, style_id: str | None, numpr: etree._Element | None
@@ -458,6 +487,7 @@ class _Reader:
         role: _Role,
         in_toc: bool | None,
         flat: list[_Flat],
+        mark: str = "",
     ) -> None:
         run: list[_Piece] = []
         for piece in [*pieces, None]:
@@ -465,7 +495,7 @@ class _Reader:
                 run.append(piece)
                 continue
             if run and self._has_content(run):
-                flat.append(self._make_block(_build_inlines(run), role, in_toc))
+                flat.append(self._make_block(_build_inlines(run), role, in_toc, mark))
             run = []
             if isinstance(piece, _BlockBreak):
                 if isinstance(piece.block, d.PageBreak) and self.in_note:
@@ -484,20 +514,25 @@ class _Reader:
         return False
 
     @staticmethod
-    def _make_block(children: list[d.Inline], role: _Role, in_toc: bool | None) -> _Flat:
+    def _make_block(
+        children: list[d.Inline], role: _Role, in_toc: bool | None, mark: str = ""
+    ) -> _Flat:
         if role.kind == "heading":
-            return d.Heading(level=role.level, children=children, in_toc=in_toc is not False)
+            return d.Heading(
+                level=role.level, children=children, in_toc=in_toc is not False, mark=mark
+            )
         if role.kind == "style":
-            return d.Paragraph(children=children, style=role.style)
+            return d.Paragraph(children=children, style=role.style, mark=mark)
+        paragraph = d.Paragraph(children, mark=mark)
         if role.kind == "list":
-            return _ListPara(bool(role.ordered), role.level, role.value, d.Paragraph(children))
+            return _ListPara(bool(role.ordered), role.level, role.value, paragraph)
         if role.kind == "continue":
-            return _ContinuePara(role.level, d.Paragraph(children))
+            return _ContinuePara(role.level, paragraph)
         if role.kind == "quote":
-            return _QuotePara(d.Paragraph(children))
+            return _QuotePara(paragraph)
         if role.kind == "toc-heading":
-            return d.Paragraph(children=children, style="TOC Heading")
-        return d.Paragraph(children=children)
+            paragraph.style = "TOC Heading"
+        return paragraph
 
     # -- tables -------------------------------------------------------------------
 
@@ -1138,13 +1173,15 @@ def _group(flat: list[_Flat], warnings: Warnings) -> list[d.Block]:
             quote.children.append(item.paragraph)
         elif isinstance(item, d.Paragraph) and item.style == "Attribution" and quote is not None:
             quote.attribution = item.children
+            quote.attribution_mark = item.mark
             quote = None
         elif isinstance(item, d.Paragraph) and item.style == "TOC Heading":
             following = flat[index + 1] if index + 1 < len(flat) else None
             if isinstance(following, d.TableOfContents) and not following.title:
                 following.title = d.plain_text(item.children).strip()
+                following.mark = item.mark
             else:
-                result.append(d.Paragraph(children=item.children))
+                result.append(d.Paragraph(children=item.children, mark=item.mark))
         else:
             result.append(item)
     return result

@@ -20,6 +20,7 @@ from lxml import etree
 
 from .. import documents as d
 from ..errors import ReportgenError, TemplateError
+from ..provenance import RECORD_NS, RECORD_PART, Entry, Record, block_markdown, mark_name
 from ..results import Warnings
 from ..templates import Template
 from . import oxml, package
@@ -109,6 +110,9 @@ class _Writer:
         self.toc_entries: list[tuple[int, str, str]] = []
         self.bookmarks: dict[int, tuple[int, str]] = {}
         self.table_style_id = self._style_id(TABLE_STYLE, paragraph=False)
+        # Provenance (provenance.py): each block with an origin is marked and recorded.
+        self.record = document.record if document.record is not None else Record()
+        self.record.entries = {}
 
     # -- the whole document -------------------------------------------------------
 
@@ -117,12 +121,14 @@ class _Writer:
         sect_pr = self.body.sectPr
         self.body.remove(sect_pr)
         context = _Context(self.body_story, None, self.page.text_width)
+        self.mark_ids = len(self.bookmarks)  # after the contents' bookmarks
         self._blocks(self.body, self.source.children, context)
         oxml.ensure_ends_with_paragraph(self.body)
         self.body.append(sect_pr)
         self._page_setup()
         self._furniture()
         self._properties()
+        self._record()
         oxml.configure_settings(
             self.doc.settings.element,
             language=self.language,
@@ -206,7 +212,31 @@ class _Writer:
         else:
             style_id = self._style_id(block.style)
         p = oxml.paragraph(parent, style_id)
+        mark = self._mark(p, block, block.origin, ctx)
         self._inlines(p, block.children, ctx, bold=ctx.bold)
+        self._end_mark(p, mark)
+
+    def _mark(
+        self,
+        p: etree._Element,
+        block: object,
+        origin: d.Origin | None,
+        ctx: _Context,
+        kind: str = "paragraph",
+    ) -> int | None:
+        """Mark a block whose origin is known and record it (provenance.py); its bookmark id."""
+        if origin is None or ctx.in_footnote:
+            return None
+        key = str(len(self.record.entries) + 1)
+        bookmark_id = self.mark_ids + len(self.record.entries) + 1
+        oxml.bookmark_start(p, bookmark_id, mark_name(key))
+        self.record.entries[key] = Entry(key, origin, block_markdown(block, kind), kind)
+        return bookmark_id
+
+    @staticmethod
+    def _end_mark(p: etree._Element, bookmark_id: int | None) -> None:
+        if bookmark_id is not None:
+            oxml.bookmark_end(p, bookmark_id)
 
     def _heading(self, parent: etree._Element, block: d.Heading, ctx: _Context) -> None:
         if not 1 <= block.level <= 3:
@@ -221,7 +251,9 @@ class _Writer:
         bookmark = self.bookmarks.get(id(block))
         if bookmark:
             oxml.bookmark_start(p, *bookmark)
+        mark = self._mark(p, block, block.origin, ctx, "heading")
         self._inlines(p, block.children, ctx)
+        self._end_mark(p, mark)
         if bookmark:
             oxml.bookmark_end(p, bookmark[0])
 
@@ -238,11 +270,16 @@ class _Writer:
             rest = item.children
             p = oxml.paragraph(parent, style_id, num=num)
             if rest and isinstance(rest[0], d.Paragraph):
+                mark = self._mark(p, rest[0], rest[0].origin, ctx)
                 self._inlines(p, rest[0].children, ctx)
+                self._end_mark(p, mark)
                 rest = rest[1:]
             for child in rest:
                 if isinstance(child, d.Paragraph) and child.style == "Normal":
-                    self._inlines(oxml.paragraph(parent, continue_id), child.children, ctx)
+                    continued = oxml.paragraph(parent, continue_id)
+                    mark = self._mark(continued, child, child.origin, ctx)
+                    self._inlines(continued, child.children, ctx)
+                    self._end_mark(continued, mark)
                 elif isinstance(child, d.ListBlock):
                     self._list(parent, child, ctx, level + 1)
                 else:
@@ -276,7 +313,11 @@ class _Writer:
         self._blocks(parent, block.children, quote_ctx)
         if block.attribution:
             style_id = ctx.normal if ctx.in_footnote else self._style_id("Attribution")
-            self._inlines(oxml.paragraph(parent, style_id), block.attribution, ctx)
+            p = oxml.paragraph(parent, style_id)
+            attribution = d.Paragraph(block.attribution, "Attribution")
+            mark = self._mark(p, attribution, block.attribution_origin, ctx, "attribution")
+            self._inlines(p, block.attribution, ctx)
+            self._end_mark(p, mark)
 
     def _table(self, parent: etree._Element, block: d.Table, ctx: _Context) -> None:
         rows = block.rows
@@ -311,7 +352,10 @@ class _Writer:
         Page numbers are Word's to compute: updating the field (F9) adds them.
         """
         title = oxml.paragraph(parent, self._style_id("TOC Heading"))
+        heading = d.Paragraph([d.Text(block.title)], "TOC Heading")
+        mark = self._mark(title, heading, block.origin, ctx, "contents")
         oxml.run(title, block.title)
+        self._end_mark(title, mark)
         if not self.toc_entries:
             p = oxml.paragraph(parent, self._style_id("toc 1"))
             oxml.field(p, toc_instruction(block.levels))
@@ -498,6 +542,19 @@ class _Writer:
             elif piece:
                 oxml.run(p, piece)
         fresh(section.first_page_footer, footer_id)
+
+    def _record(self) -> None:
+        """The provenance record, as an item of Word's custom XML data store."""
+        pkg = self.doc.part.package
+        item = Part(PackURI("/" + RECORD_PART), "application/xml", self.record.to_xml(), pkg)
+        props = Part(
+            PackURI("/" + RECORD_PART.replace("item", "itemProps")),
+            CT.OFC_CUSTOM_XML_PROPERTIES,
+            oxml.custom_xml_properties(RECORD_NS),
+            pkg,
+        )
+        item.relate_to(props, RT.CUSTOM_XML_PROPS)
+        self.doc.part.relate_to(item, RT.CUSTOM_XML)
 
     def _properties(self) -> None:
         meta = self.source.metadata

@@ -1,0 +1,319 @@
+"""The reviewers' changes set against the input as it is now: edits to make, and conflicts."""
+
+# Three versions of every field are known: as generated (the record in the
+# DOCX), as the input says now, and as reviewed.  A field only the reviewers
+# changed takes their text; one only the input changed keeps the input's;
+# one changed on both sides, differently, is a conflict, settled by --prefer
+# or by hand.  Lists are matched item by item, so that an item added to the
+# input since does not shift the reviewers' edits onto its neighbour.
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..provenance import Record, format_path, parse_path
+from .changes import Changes, FieldChange, ListChange, NewItem, OverrideChange, item_of
+
+Path = tuple[str | int, ...]
+
+
+@dataclass
+class Conflict:
+    """A field changed in the input and by the reviewers, differently."""
+
+    path: str
+    generated: object
+    current: object
+    reviewed: object
+
+
+@dataclass
+class Edit:
+    """One change to make to the input: ``set``, ``delete``, ``insert``, ``move``, ``append``."""
+
+    kind: str
+    path: Path
+    value: object = None
+    index: int = 0
+    target: int = 0
+
+
+@dataclass
+class Plan:
+    edits: list[Edit] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def same(a: object, b: object) -> bool:
+    """Equal as a reader sees them: white space aside, ``2019`` and "2019" alike."""
+    if a in (None, "", []) and b in (None, "", []):
+        return True
+    return _plain(a) == _plain(b)
+
+
+def resolve(data: object, path: Path) -> object:
+    value = data
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(value, list) or part >= len(value):
+                return None
+            value = value[part]
+        elif isinstance(value, dict):
+            value = value.get(part)
+        else:
+            return None
+    return value
+
+
+class Matcher:
+    """Where a recorded item is in the input now: same place, or found by its values."""
+
+    def __init__(self, record: Record, current: dict, unchanged: bool) -> None:
+        self.record = record
+        self.current = current
+        self.unchanged = unchanged
+        self._maps: dict[str, dict[int, int | None]] = {}
+
+    def path(self, recorded: str) -> Path | None:
+        """``recorded`` (a path in the input as generated) as a path in the input now."""
+        parts = parse_path(recorded)
+        if self.unchanged:
+            return parts
+        out: list[str | int] = []
+        for part in parts:
+            if isinstance(part, int):
+                mapped = self._map(format_path(tuple(out)), tuple(out)).get(part)
+                if mapped is None:
+                    return None
+                out.append(mapped)
+            else:
+                out.append(part)
+        return tuple(out)
+
+    def items(self, recorded_list: str) -> dict[int, int | None]:
+        """Each recorded index of a list → its index in the input now (None: gone)."""
+        current = self.path(recorded_list)
+        if current is None:
+            return {}
+        return self._map(recorded_list, current)
+
+    def _map(self, recorded_list: str, current_list: Path) -> dict[int, int | None]:
+        key = recorded_list
+        if key in self._maps:
+            return self._maps[key]
+        recorded = _items_of(self.record, recorded_list)
+        now = resolve(self.current, current_list)
+        now = now if isinstance(now, list) else []
+        mapping: dict[int, int | None] = {}
+        if self.unchanged:
+            mapping = {i: i for i in recorded}
+        else:
+            taken: set[int] = set()
+            for index, values in recorded.items():
+                if index < len(now) and _matches(now[index], values):
+                    mapping[index] = index
+                    taken.add(index)
+            for index, values in recorded.items():
+                if index in mapping:
+                    continue
+                found = [
+                    j for j, item in enumerate(now) if j not in taken and _matches(item, values)
+                ]
+                if len(found) == 1:
+                    mapping[index] = found[0]
+                    taken.add(found[0])
+            if len(now) == _length(recorded):
+                for index in recorded:
+                    if index not in mapping and index not in taken:
+                        mapping[index] = index
+                        taken.add(index)
+            for index in recorded:
+                mapping.setdefault(index, None)
+        self._maps[key] = mapping
+        return mapping
+
+
+def _items_of(record: Record, list_path: str) -> dict[int, dict[str, object]]:
+    """The recorded values of each item of a list: index → {field: value}."""
+    items: dict[int, dict[str, object]] = {}
+    for path, value in record.fields.items():
+        found = item_of(path)
+        if found is None:
+            continue
+        parent, index, rest = found
+        if parent == list_path:
+            items.setdefault(index, {})[rest] = value
+    # Items of nested lists: topics[0].points[1] belongs to topics[0] as "points[1]".
+    prefix = list_path + "["
+    for path, value in record.fields.items():
+        if path.startswith(prefix):
+            index_text, _, rest = path[len(prefix) :].partition("]")
+            if index_text.isdigit():
+                items.setdefault(int(index_text), {}).setdefault(rest.lstrip("."), value)
+    return items
+
+
+def _length(recorded: dict[int, dict[str, object]]) -> int:
+    return max(recorded, default=-1) + 1
+
+
+def _matches(item: object, values: dict[str, object]) -> bool:
+    """Whether an item of the input now shows the recorded values (all of them)."""
+    if not values:
+        return False
+    for rest, value in values.items():
+        here = item if not rest else resolve(item, parse_path(rest))
+        if not same(here, value):
+            return False
+    return True
+
+
+def plan(
+    changes: Changes, record: Record, current: dict, *, unchanged: bool, prefer: str | None
+) -> Plan:
+    """The edits that take ``changes`` into the input ``current``, and the conflicts.
+
+    ``unchanged``: the input is byte for byte the one the DOCX was made from.
+    ``prefer``: "review" or "input" settles conflicts; None lists them.
+    """
+    matcher = Matcher(record, current, unchanged)
+    result = Plan()
+    for change in changes.fields:
+        _field(change, record, current, matcher, prefer, result)
+    for list_change in changes.lists:
+        _list(list_change, record, current, matcher, prefer, result)
+    for override in changes.overrides:
+        _override(override, current, prefer, result)
+    return result
+
+
+def _settle(conflict: Conflict, prefer: str | None, result: Plan) -> bool:
+    """Whether to take the reviewers' version; records the conflict when nobody chose."""
+    if prefer == "review":
+        return True
+    if prefer is None:
+        result.conflicts.append(conflict)
+    return False
+
+
+def _field(
+    change: FieldChange,
+    record: Record,
+    current: dict,
+    matcher: Matcher,
+    prefer: str | None,
+    result: Plan,
+) -> None:
+    path = matcher.path(change.path)
+    base = record.fields.get(change.path)
+    if path is None:
+        conflict = Conflict(change.path, base, None, change.value)
+        if prefer is None:
+            result.conflicts.append(conflict)
+        return  # the item is gone from the input: nothing to write it into
+    now = resolve(current, path)
+    if not same(now, base) and not same(now, change.value):
+        generated = record.generated.get(change.path, base)
+        if not _settle(Conflict(change.path, generated, now, change.value), prefer, result):
+            return
+    elif same(now, change.value):
+        return
+    if change.value in ("", [], None):
+        result.edits.append(Edit("delete", path))
+    else:
+        result.edits.append(Edit("set", path, change.value))
+
+
+def _list(
+    change: ListChange,
+    record: Record,
+    current: dict,
+    matcher: Matcher,
+    prefer: str | None,
+    result: Plan,
+) -> None:
+    path = matcher.path(change.path)
+    items = matcher.items(change.path)
+    now = resolve(current, path) if path is not None else None
+    now = now if isinstance(now, list) else []
+    moved_in_input = (
+        path is None
+        or len(now) != change.length
+        or any(items.get(i) != i for i in range(change.length))
+    )
+    if moved_in_input:
+        reviewed = [i if isinstance(i, int) else "new" for i in change.order]
+        conflict = Conflict(change.path, list(range(change.length)), len(now), reviewed)
+        if path is None or not _settle(conflict, prefer, result):
+            return
+    target: list[int | NewItem] = []
+    for item in change.order:
+        if isinstance(item, NewItem):
+            target.append(item)
+        elif items.get(item) is not None:
+            target.append(items[item])  # type: ignore[arg-type]
+    kept = {t for t in target if isinstance(t, int)}
+    # Items the input gained since stay where they are.
+    if moved_in_input:
+        recorded_now = {v for v in items.values() if v is not None}
+        for index in range(len(now)):
+            if index not in recorded_now and index not in kept:
+                target.insert(min(index, len(target)), index)
+                kept.add(index)
+    for index in sorted(set(range(len(now))) - kept, reverse=True):
+        result.edits.append(Edit("delete", (*path, index)))  # type: ignore[misc]
+    working = sorted(kept)
+    for position, item in enumerate(target):
+        if isinstance(item, NewItem):
+            value = _new_value(item, now)
+            result.edits.append(Edit("insert", path, value, index=position))  # type: ignore[arg-type]
+            working.insert(position, -1)
+            continue
+        found = working.index(item)
+        if found != position:
+            result.edits.append(Edit("move", path, index=found, target=position))  # type: ignore[arg-type]
+            working.insert(position, working.pop(found))
+
+
+def _new_value(item: NewItem, now: list) -> object:
+    """A new item, with what the DOCX does not show taken from its neighbour (an agenda day)."""
+    value = item.value
+    if isinstance(value, dict) and item.like is not None and item.like < len(now):
+        neighbour = now[item.like]
+        if isinstance(neighbour, dict) and "day" in neighbour and "day" not in value:
+            value = {**value, "day": neighbour["day"]}
+    return value
+
+
+def _override(change: OverrideChange, current: dict, prefer: str | None, result: Plan) -> None:
+    existing = current.get("overrides")
+    existing = existing if isinstance(existing, list) else []
+    for index, item in enumerate(existing):
+        if not isinstance(item, dict) or item.get("block") != change.block:
+            continue
+        if str(item.get("for") or "") != change.key:
+            continue
+        if same(item.get("text"), change.text):
+            return
+        conflict = Conflict(
+            f"overrides[{index}].text", change.replaces, item.get("text"), change.text
+        )
+        if _settle(conflict, prefer, result):
+            result.edits.append(Edit("set", ("overrides", index, "text"), change.text))
+        return
+    value: dict[str, object] = {"block": change.block}
+    if change.key:
+        value["for"] = change.key
+    value["text"] = change.text
+    value["replaces"] = change.replaces
+    result.edits.append(Edit("append", ("overrides",), value))
