@@ -260,6 +260,66 @@ def publish(
 
 
 @cli.command()
+@click.argument("reviewed", type=click.Path())
+@click.argument("input_file", metavar="[INPUT]", required=False, type=click.Path())
+@click.option("--write", is_flag=True, help="Write the input (the previous one is kept beside it).")
+@click.option(
+    "--accept-changes",
+    is_flag=True,
+    help="Take tracked changes as accepted (as publish --accept-changes does).",
+)
+@click.option(
+    "--prefer",
+    type=click.Choice(["review", "input"]),
+    default=None,
+    help="Settle conflicts: the reviewers' text, or the input's.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON on stdout.")
+@_edge
+def absorb(
+    reviewed: str,
+    input_file: str | None,
+    write: bool,
+    accept_changes: bool,
+    prefer: str | None,
+    as_json: bool,
+) -> None:
+    """Take the reviewers' edits in a reportgen DOCX back into its YAML input.
+
+    Without --write, prints the diff of the input it would write, and the
+    conflicts, overrides, comments and edits it cannot absorb; writes nothing.
+    INPUT defaults to the input the DOCX records.  Exits 1 on conflicts
+    (changed in the input and by the reviewers) until --prefer settles them.
+
+    \b
+    Example:
+      reportgen absorb reviewed.docx
+      reportgen absorb reviewed.docx inputs/tbilisi-2018-migrant-integration.yaml --write
+    """
+    from .absorb import absorb as absorb_docx
+    from .absorb.summary import as_json as findings_json
+    from .absorb.summary import describe
+
+    result = absorb_docx(
+        reviewed, input_file, write=write, accept_changes=accept_changes, prefer=prefer
+    )
+    if as_json:
+        click.echo(as_json_text(findings_json(result)))
+    else:
+        click.echo(result.diff, nl=False)
+        for line in describe(result):
+            click.echo(line)
+    if result.written is not None:
+        click.echo(f"{result.written}: written; the previous input is {result.backup}", err=True)
+    elif not result.changed and not result.conflicts:
+        click.echo(f"{result.source}: nothing to absorb: the input already says it", err=True)
+    elif not write and not result.conflicts:
+        click.echo(f"{result.source}: nothing written (use --write to write it)", err=True)
+    if result.conflicts:
+        sys.exit(1)
+
+
+@cli.command()
 @click.argument("source", type=click.Path())
 @click.option(
     "--sheet", default=None, help="The sheet of an XLSX file to read (default: the first)."

@@ -91,6 +91,8 @@ def absorb(
             hint="absorb works on a DOCX that `reportgen generate` wrote (and reviewers "
             "edited); to publish any DOCX, use `reportgen publish`",
         )
+    for comment in found.comments:
+        comment.fields = _places(record, comment.marks)
     input_path = _input_path(record, source, reviewed)
     raw = _read_input(input_path)
     before = raw.decode("utf-8-sig")
@@ -117,6 +119,18 @@ def absorb(
         bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
         absorbed.written, absorbed.backup = _write(input_path, raw, bom + after.encode("utf-8"))
     return absorbed
+
+
+def _places(record: Record, keys: list[str]) -> list[str]:
+    """The fields (or composed blocks) that marked paragraphs show, each once."""
+    places: list[str] = []
+    for key in keys:
+        entry = record.entries.get(key)
+        if entry is None:
+            continue
+        found = [p for slot in entry.origin.slots for p in slot.paths] or [entry.origin.block]
+        places += [p for p in found if p and p not in places]
+    return places
 
 
 def _input_path(record: Record, given: Path | str | None, reviewed: Path) -> Path:

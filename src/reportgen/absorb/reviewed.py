@@ -41,6 +41,7 @@ class Comment:
     text: str
     marked: str  # the words the comment marks
     marks: list[str] = field(default_factory=list)  # provenance keys of those paragraphs
+    fields: list[str] = field(default_factory=list)  # the fields or blocks they show
 
 
 @dataclass
