@@ -93,7 +93,7 @@ def _generate(
         outputs: dict[Path, bytes] = {}
         if "docx" in formats:
             docx_path = output_dir / f"{stem}.docx"
-            backup = edited.guard_edited_docx(docx_path, force=force)
+            backup = edited.guard_edited_docx(docx_path, force=force, replacement=docx)
             if backup:
                 outcome.backups.append(backup)
             outputs[docx_path] = docx

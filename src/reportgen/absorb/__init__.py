@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import documents as d
 from ..errors import InputError, ReportgenError, UnsafeDocumentError, UsageError
 from ..provenance import Record
 from .changes import Note
@@ -119,6 +120,35 @@ def absorb(
         bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
         absorbed.written, absorbed.backup = _write(input_path, raw, bom + after.encode("utf-8"))
     return absorbed
+
+
+def same_text(edited: bytes, generated: bytes) -> bool:
+    """Whether two DOCX files say the same, paragraph by paragraph, formatting included.
+
+    ``generate`` replaces an edited DOCX without --force when the new one
+    says what it says: the reviewers' edits were all absorbed.
+    """
+    from ..word import review
+    from ..word.reader import read_docx
+    from .markdown import markdown_of
+    from .reviewed import walk
+
+    def paragraphs(data: bytes) -> list[str]:
+        if review.find_review_marks(data):
+            data = review.resolve_review_marks(data, accept=True, where="")
+        document = read_docx(data)
+        out = []
+        for leaf in walk(document.children):
+            block = leaf.block
+            text = (
+                block.title
+                if isinstance(block, d.TableOfContents)
+                else markdown_of([d.Paragraph(block.children)])
+            )
+            out.append(" ".join(text.split()))
+        return out
+
+    return paragraphs(edited) == paragraphs(generated)
 
 
 def _places(record: Record, keys: list[str]) -> list[str]:

@@ -45,9 +45,7 @@ def describe(result: Absorbed) -> list[str]:
     for note in result.notes:
         lines.append(f"not absorbed: {note.where}: {note.text}")
     if result.by_text:
-        lines.append(
-            "matched by their words (their marks were gone): " + ", ".join(result.by_text)
-        )
+        lines.append("matched by their words (their marks were gone): " + ", ".join(result.by_text))
     return lines
 
 

@@ -48,10 +48,12 @@ def backup_path(path: Path, now: float | None = None) -> Path:
     return candidate
 
 
-def guard_edited_docx(path: Path, *, force: bool) -> Path | None:
+def guard_edited_docx(path: Path, *, force: bool, replacement: bytes | None = None) -> Path | None:
     """Refuse to replace an edited or foreign DOCX; with ``force``, keep it first.
 
-    Returns the backup written, if any.
+    An edited DOCX whose every edit the ``replacement`` already holds (the
+    reviewers' edits were absorbed into the input, spec/cli.md) is replaced
+    without ``force``, and kept all the same.  Returns the backup written, if any.
     """
     if path.is_dir():
         raise OutputError(
@@ -62,11 +64,14 @@ def guard_edited_docx(path: Path, *, force: bool) -> Path | None:
     if state in ("absent", "ours"):
         return None
     kept = "the file is kept as <name>.edited-<date>-<time>.docx"
+    if not force and state == "edited" and replacement is not None:
+        force = _edits_absorbed(path, replacement)
     if not force and state == "edited":
         raise OverwriteError(
             f"{path}: this DOCX was edited since reportgen wrote it; not replacing it",
-            hint=f"publish the reviewed file with `reportgen publish {path}`, or regenerate "
-            f"with --force ({kept})",
+            hint=f"take the reviewers' edits into the input with `reportgen absorb {path} "
+            f"--write`, publish it with `reportgen publish {path}`, or regenerate with --force "
+            f"({kept})",
         )
     if not force:
         raise OverwriteError(
@@ -81,3 +86,13 @@ def guard_edited_docx(path: Path, *, force: bool) -> Path | None:
     backup = backup_path(path)
     write_atomically(backup, data)
     return backup
+
+
+def _edits_absorbed(path: Path, replacement: bytes) -> bool:
+    """Whether the replacement says, paragraph by paragraph, what the edited DOCX says."""
+    from ..absorb import same_text
+
+    try:
+        return same_text(path.read_bytes(), replacement)
+    except Exception:  # an unreadable edited DOCX: it is kept, not judged
+        return False
