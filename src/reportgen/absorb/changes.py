@@ -234,6 +234,12 @@ class Finder:
         if not extras and _same(reviewed, entry.markdown):
             return
         text = leaf_text(leaf)
+        if (
+            entry.origin.slots
+            and not entry.origin.block
+            and _formatting(reviewed) != _formatting(entry.markdown)
+        ):
+            self._note(index, "formatting in a plain text field (it is kept as plain text)")
         if entry.origin.slots and not extras:
             values = read_slots(entry.origin, text, self.language, self._old_lists(entry))
             if values is not None:
@@ -468,6 +474,12 @@ def _by_cell(leaves: list[Leaf], indexes: list[int]) -> list[tuple[tuple[int, in
         out.append(((column, seen[column]), i))
         seen[column] += 1
     return out
+
+
+def _formatting(markdown: str) -> tuple[int, int, int]:
+    """How much emphasis, strong text and links a block's Markdown holds."""
+    strong = markdown.count("**")
+    return (markdown.count("*") - 2 * strong, strong, markdown.count("]("))
 
 
 def _segment_text(segment: str | d.Slot) -> str:
