@@ -370,6 +370,10 @@ def _running(value: str) -> str:
     parts: list[str] = []
     for index, part in enumerate(_PAGE_FIELD.split(value)):
         if not index % 2:
+            if index and part.startswith(" "):
+                # After a field filled by CSS (empty in the HTML), a plain space would
+                # be taken for one at the start of the line and dropped.
+                part = "\u00a0" + part[1:]
             parts.append(text(part))
         elif part == "page":
             parts.append('<span class="page-number"></span>')

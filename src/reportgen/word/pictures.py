@@ -18,12 +18,17 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+from lxml import etree
+
+from .. import xmlparsing
+
 SHOWN = ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
 TIMEOUT_SECONDS = 20
 MEMORY_BYTES = 1024 * 1024 * 1024
 MAX_OUTPUT_BYTES = 32 * 1024 * 1024
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # a gzipped metafile (.emz, .wmz), unpacked
 PDF_DPI = 110
+SVG_NS = "http://www.w3.org/2000/svg"
 
 _EMF_SIGNATURE = b" EMF"  # at offset 40 of the EMR_HEADER record
 _WMF_PLACEABLE = b"\xd7\xcd\xc6\x9a"
@@ -111,9 +116,44 @@ def _with_tool(data: bytes, kind: str, package: str, command: list[str]) -> Conv
     if shutil.which(command[0]) is None:
         return Converted(b"", "", kind, f"{command[0]} is not installed (Debian package {package})")
     output = run_tool(data, command, suffix=kind.lower(), out_name="picture.svg")
-    if output is None or b"<svg" not in output[:4096]:
+    svg = clean_svg(output) if output is not None else None
+    if svg is None:
         return Converted(b"", "", kind, f"{command[0]} could not convert it")
-    return Converted(output, "image/svg+xml", kind)
+    return Converted(svg, "image/svg+xml", kind)
+
+
+def clean_svg(data: bytes) -> bytes | None:
+    """A converter's SVG as WeasyPrint reads it: in the SVG namespace, no DOCTYPE,
+    nothing that runs or fetches (scripts, foreign objects, links other than
+    ``data:`` and ``#``)."""
+    try:
+        tree = xmlparsing.parse_document(data, "picture.svg")
+    except xmlparsing.MalformedXML:
+        return None
+    root = tree.getroot()
+    # wmf2svg names SVG 1.0's DTD; a DOCTYPE that declares anything itself is refused.
+    dtd = tree.docinfo.internalDTD
+    if dtd is not None and (list(dtd.iterentities()) or list(dtd.iterelements())):
+        return None
+    if etree.QName(root).localname != "svg":
+        return None
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        name = etree.QName(element)
+        if name.localname in ("script", "foreignObject"):
+            element.getparent().remove(element)
+            continue
+        if name.namespace is None:
+            element.tag = f"{{{SVG_NS}}}{name.localname}"
+        for key, value in list(element.attrib.items()):
+            if etree.QName(key).localname == "href" and not value.startswith(("data:", "#")):
+                del element.attrib[key]
+    svg = etree.Element(root.tag, dict(root.attrib), nsmap={None: SVG_NS})
+    svg.text = root.text
+    svg.extend(list(root))
+    etree.cleanup_namespaces(svg)
+    return etree.tostring(svg, encoding="utf-8", xml_declaration=True)
 
 
 def _pdf_first_page(data: bytes) -> Converted:
