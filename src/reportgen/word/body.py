@@ -149,12 +149,14 @@ class StoryReader:
         self.furniture_mode = False
         # reportgen's provenance mark still open (a paragraph split in two): bookmark id, key
         self.open_mark: tuple[str, str] | None = None
-        self.last_words = ""  # the first words of the last paragraph read, for warnings
+        # The last paragraph read, for warnings: its words are only taken when one is given.
+        self.last_inlines: list[d.Inline] = []
 
     # -- where we are, for warnings ---------------------------------------------
 
     def where(self) -> str:
-        place = f"after {self.last_words!r}" if self.last_words else "at the start"
+        words = first_words(d.plain_text(self.last_inlines))
+        place = f"after {words!r}" if words else "at the start"
         return place if self.story == "the document" else f"in {self.story}, {place}"
 
     def unread(self, element: etree._Element, what: str | None = None) -> None:
@@ -176,14 +178,16 @@ class StoryReader:
     ) -> Iterator[None]:
         """Read another story (a note, a text box) inside this one, then carry on."""
         saved = (self.rels, self.story, self.fields, self.link_stack, self.in_note)
+        saved_inlines = self.last_inlines
         self.rels = rels if rels is not None else self.rels
         self.story = story
-        self.fields, self.link_stack = [], []
+        self.fields, self.link_stack, self.last_inlines = [], [], []
         self.in_note = self.in_note or note
         try:
             yield
         finally:
             self.rels, self.story, self.fields, self.link_stack, self.in_note = saved
+            self.last_inlines = saved_inlines
 
     # -- blocks ----------------------------------------------------------------
 
@@ -223,7 +227,7 @@ class StoryReader:
                 text = math_text(child)
                 if text:
                     flat.append(d.Paragraph([d.Text(text)]))
-            elif not self.is_quiet(child):
+            elif child.tag not in QUIET and not self.is_quiet(child):
                 self.unread(child)
         self._flush_carried(carried, flat)
 
@@ -278,11 +282,13 @@ class StoryReader:
                     mark_rpr.find(W_DEL) is not None or mark_rpr.find(W_MOVEFROM) is not None
                 )
             bidi = ppr.find(W_BIDI)
-            rtl = is_on(bidi) if bidi is not None else bool(self.doc.style_attr(style_id, "bidi"))
-        elif self.doc.styles.default_paragraph:
-            rtl = bool(self.doc.style_attr(None, "bidi"))
+            if bidi is not None:
+                rtl = is_on(bidi)
+        inherited = self.doc.paragraph_style(style_id)
+        if ppr is None or ppr.find(W_BIDI) is None:
+            rtl = inherited.bidi
         if break_before is None:
-            break_before = bool(self.doc.style_attr(style_id, "page_break_before"))
+            break_before = inherited.page_break_before
         if break_before and not self.in_note:
             flat.append(d.PageBreak())
 
@@ -294,10 +300,7 @@ class StoryReader:
             return pieces
 
         role, unknown = self.doc.role(style_id)
-        outline = direct_outline
-        if outline is None:
-            style_outline = self.doc.style_attr(style_id, "outline")
-            outline = style_outline if isinstance(style_outline, int) else None
+        outline = direct_outline if direct_outline is not None else inherited.outline
         in_toc = True
         if role.kind == "heading" and direct_outline == 9:
             in_toc = False  # "body text" outline level: a heading kept out of the contents
@@ -349,11 +352,12 @@ class StoryReader:
             num_id = w_val(numpr.find(W_NUMID)) or None
             text = w_val(numpr.find(W_ILVL))
             ilvl = int(text) if text.isdigit() else None
+        inherited = self.doc.paragraph_style(style_id)
         if num_id is None:
-            num_id = self.doc.style_attr(style_id, "num_id")
+            num_id = inherited.num_id
         if num_id == "0":
             return None  # numbering switched off on this paragraph
-        style_ilvl = self.doc.style_attr(style_id, "ilvl")
+        style_ilvl = inherited.ilvl
         number_level = (
             ilvl if ilvl is not None else (style_ilvl if isinstance(style_ilvl, int) else 0)
         )
@@ -395,7 +399,7 @@ class StoryReader:
             if run and has_content(run):
                 children = build_inlines(run, direction == "rtl")
                 flat.append(_make_block(children, role, in_toc, direction, mark))
-                self.last_words = first_words(d.plain_text(children))
+                self.last_inlines = children
             run = []
             if isinstance(piece, BlockBreak):
                 if isinstance(piece.block, d.PageBreak) and self.in_note:
@@ -439,7 +443,7 @@ class StoryReader:
                     out.append(Piece(d.Text(text), href=self.href()))
             elif tag == W_SUBDOC:
                 self.unread(child, "a subdocument")
-            elif not self.is_quiet(child):
+            elif child.tag not in QUIET and not self.is_quiet(child):
                 self.unread(child)
 
     def href(self) -> str | None:
@@ -589,7 +593,7 @@ class StoryReader:
                     for inner in base.iter(W_T):
                         if inner.text:
                             add(d.Text(inner.text))
-            elif not self.is_quiet(child):
+            elif child.tag not in QUIET and not self.is_quiet(child):
                 self.unread(child)
 
 

@@ -56,8 +56,8 @@ def build_inlines(pieces: list[Piece], rtl_paragraph: bool = False) -> list[d.In
 
 
 def _by_direction(pieces: list[Piece], rtl_paragraph: bool) -> list[d.Inline]:
-    if rtl_paragraph:
-        return _by_bold(pieces)  # the paragraph's direction holds for its runs
+    if rtl_paragraph or not any(p.rtl for p in pieces):
+        return _by_bold(pieces)  # one direction: the paragraph's
     result: list[d.Inline] = []
     for rtl, group in groupby(pieces, key=lambda p: p.rtl):
         inner = _by_bold(list(group))

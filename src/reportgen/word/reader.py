@@ -9,6 +9,7 @@ this module ties them together with the styles and the document's metadata.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from lxml import etree
@@ -32,6 +33,17 @@ REL_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 W_BODY = qn("w:body")
 
 
+@dataclass(frozen=True)
+class InheritedStyle:
+    """The paragraph properties a style sets, its own or through basedOn."""
+
+    outline: int | None
+    num_id: str | None
+    ilvl: int | None
+    page_break_before: bool
+    bidi: bool
+
+
 def read_docx(data: bytes, warnings: Warnings | None = None) -> d.Document:
     """Read a DOCX (as Word or LibreOffice saved it) into the document model."""
     return DocxReader(Package(data), warnings if warnings is not None else Warnings()).read()
@@ -51,6 +63,7 @@ class DocxReader:
         )
         self._roles: dict[str | None, tuple[Role, str | None]] = {}
         self._char_formats: dict[str, tuple[bool | None, bool | None, bool]] = {}
+        self._paragraph_styles: dict[str | None, InheritedStyle] = {}
         self.image_count = 0
 
     def read(self) -> d.Document:
@@ -95,8 +108,25 @@ class DocxReader:
         self._roles[style_id] = (role, unknown)
         return role, unknown
 
-    def style_attr(self, style_id: str | None, attr: str) -> object:
-        return self.styles.inherited(style_id or self.styles.default_paragraph, attr)
+    def paragraph_style(self, style_id: str | None) -> InheritedStyle:
+        """What a paragraph style gives its paragraphs through basedOn, looked up once."""
+        found = self._paragraph_styles.get(style_id)
+        if found is None:
+            key = style_id or self.styles.default_paragraph
+
+            def value(attr: str) -> object:
+                return self.styles.inherited(key, attr)
+
+            outline, ilvl, num_id = value("outline"), value("ilvl"), value("num_id")
+            found = InheritedStyle(
+                outline=outline if isinstance(outline, int) else None,
+                num_id=num_id if isinstance(num_id, str) else None,
+                ilvl=ilvl if isinstance(ilvl, int) else None,
+                page_break_before=bool(value("page_break_before")),
+                bidi=bool(value("bidi")),
+            )
+            self._paragraph_styles[style_id] = found
+        return found
 
     def char_format(self, style_id: str) -> tuple[bool | None, bool | None, bool]:
         """(bold, italic, draft-marked) that a character style gives its runs."""
