@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import docx
 import pikepdf
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from lxml import etree
 
+from conftest import libreoffice_convert, pdf_text
 from ooxml_fixtures import (
     add_block,
     add_part,
@@ -30,7 +34,9 @@ from ooxml_fixtures import (
     wmf_with_text,
 )
 from reportgen import documents as d
+from reportgen.pdf.html import write_html
 from reportgen.results import Warnings
+from reportgen.templates import find_template
 from reportgen.word.reader import read_docx
 
 
@@ -144,7 +150,6 @@ def test_merged_cells_become_spans_and_a_column_is_never_narrower_than_its_longe
 
 
 def published_text_layout(pdf: Path) -> list[str]:
-    from conftest import pdf_text
 
     return pdf_text(pdf, layout=True).splitlines()
 
@@ -284,7 +289,6 @@ def test_page_fields_and_style_references_in_the_header_show_values(tmp_path: Pa
     pdf, _ = publish_docx(tmp_path, save(document))
     text = published_text(pdf)
     assert "{page}" not in text and "{styleref" not in text and "Error!" not in text
-    from conftest import pdf_text
 
     second = " ".join(pdf_text(pdf, first=2, last=2).split())
     assert "Recommendations – page 2 printed 3 March 2019" in second
@@ -332,8 +336,6 @@ def test_a_picture_that_cannot_be_shown_is_a_framed_description_and_a_warning(
 
 
 def test_right_to_left_paragraphs_and_runs_keep_their_direction() -> None:
-    from reportgen.pdf.html import write_html
-    from reportgen.templates import find_template
 
     document = new_document()
     add_block(document, paragraph(run("שלום עולם"), "<w:bidi/>"))
@@ -357,3 +359,77 @@ def test_an_element_the_reader_does_not_show_is_named_with_where_it_was() -> Non
         "urn:example:gadgets" in w and "after 'Objective of the meeting is to…'" in w
         for w in warnings
     ), warnings
+
+
+# -- a file LibreOffice wrote ---------------------------------------------------------------------
+
+FRAMES_FODT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+ xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:automatic-styles><style:style style:name="fr1" style:family="graphic">
+<style:graphic-properties style:wrap="parallel" style:horizontal-pos="right"
+ style:horizontal-rel="paragraph"/></style:style></office:automatic-styles>
+<office:body><office:text>
+<text:p>Objective of the workshop.<draw:frame draw:style-name="fr1" draw:name="Frame1"
+ text:anchor-type="paragraph" svg:width="5cm"><draw:text-box><text:p>Framed remark from a
+ reviewer.</text:p></draw:text-box></draw:frame></text:p>
+<text:p>After the frame.<draw:custom-shape text:anchor-type="paragraph" svg:width="4cm"
+ svg:height="2cm"><text:p>Shape with words.</text:p><draw:enhanced-geometry
+ draw:type="rectangle"/></draw:custom-shape></text:p>
+<text:p>Closing paragraph.</text:p>
+</office:text></office:body></office:document>
+"""
+
+
+def test_libreoffice_frames_and_shapes_read_the_same_from_drawingml_and_from_vml(
+    tmp_path: Path,
+) -> None:
+    """LibreOffice writes each frame twice: DrawingML in mc:Choice, VML in mc:Fallback."""
+
+    source = tmp_path / "frames.fodt"
+    source.write_text(FRAMES_FODT, encoding="utf-8")
+    data = libreoffice_convert(source, "docx", tmp_path).read_bytes()
+    expected = [
+        "Objective of the workshop.",
+        "Framed remark from a reviewer.",
+        "After the frame.",
+        "Shape with words.",
+        "Closing paragraph.",
+    ]
+    model, warnings = read(data)
+    assert [" ".join(d.plain_text([b]).split()) for b in model.children] == expected
+    assert not warnings
+
+    # The same file as a reader without DrawingML shapes sees it: every Choice refused.
+    parts = reviewed_members(data)
+    root = etree.fromstring(parts["word/document.xml"])
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    for choice in root.iter(f"{{{mc}}}Choice"):
+        choice.set("Requires", "unknown")
+    parts["word/document.xml"] = etree.tostring(root)
+    fallback, _ = read(repacked(parts))
+    assert [" ".join(d.plain_text([b]).split()) for b in fallback.children] == expected
+
+    pdf, _ = publish_docx(tmp_path, data)
+    words = published_text(pdf)
+    assert words.count("Framed remark from a reviewer.") == 1
+    assert words.count("Shape with words.") == 1
+
+
+def reviewed_members(data: bytes) -> dict[str, bytes]:
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def repacked(parts: dict[str, bytes]) -> bytes:
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, value in parts.items():
+            archive.writestr(name, value)
+    return out.getvalue()

@@ -314,8 +314,8 @@ def image(
     converted = pictures.convert(data, story.package.content_type(rel.target), rel.target)
     if not converted.content_type:
         story.warnings.warn(
-            f"{label} {story.where()} is a {converted.kind} picture the PDF cannot show "
-            f"({converted.problem}); the PDF shows a frame with its description instead"
+            f"{label} {story.where()} cannot be shown in the PDF ({converted.kind}: "
+            f"{converted.problem}); the PDF shows a frame with its description instead"
         )
         return _frame_for(alt or name, width_mm)
     if not alt:
