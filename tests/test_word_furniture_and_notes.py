@@ -11,6 +11,7 @@ from reportgen import documents as d
 from reportgen.results import Warnings
 from reportgen.word.reader import read_docx
 
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
@@ -59,12 +60,15 @@ def notes_part(document: docx.document.Document, settings_format: str) -> None:
     )
     add_part(document, "/word/footnotes.xml", FOOTNOTES_TYPE, xml.encode(), RT.FOOTNOTES)
     if settings_format:
-        settings = document.settings.element
-        settings.append(
-            parse_xml(
-                f'<w:footnotePr {NSDECL}><w:numFmt w:val="{settings_format}"/></w:footnotePr>'
-            )
+        properties = parse_xml(
+            f'<w:footnotePr {NSDECL}><w:numFmt w:val="{settings_format}"/></w:footnotePr>'
         )
+        # In schema order: w:footnotePr comes before w:compat in settings.xml.
+        compat = document.settings.element.find(f"{{{W_NS}}}compat")
+        if compat is not None:
+            compat.addprevious(properties)
+        else:
+            document.settings.element.append(properties)
     for n in (1, 2):
         add_block(
             document, paragraph(run(f"Text {n}.") + f'<w:r><w:footnoteReference w:id="{n}"/></w:r>')
