@@ -433,3 +433,42 @@ def repacked(parts: dict[str, bytes]) -> bytes:
         for name, value in parts.items():
             archive.writestr(name, value)
     return out.getvalue()
+
+
+def test_numbered_headings_keep_their_numbers() -> None:
+    document = new_document()
+    set_numbering(
+        document,
+        '<w:abstractNum w:abstractNumId="1">'
+        + LEVELS.format(fmt0="decimal", text0="%1", fmt1="decimal", text1="%1.%2")
+        + '</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>',
+    )
+    for level, text in ((0, "Scope"), (1, "Who took part"), (1, "Methods")):
+        add_block(
+            document,
+            paragraph(
+                run(text),
+                f'<w:pStyle w:val="Heading{level + 1}"/>'
+                f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="1"/></w:numPr>',
+            ),
+        )
+    model, _ = read(save(document))
+    headings = [d.plain_text([b]) for b in model.children if isinstance(b, d.Heading)]
+    assert headings == ["Follow-up report", "1 Scope", "1.1 Who took part", "1.2 Methods"]
+
+
+def test_a_table_of_figures_shows_what_word_last_listed_not_the_contents() -> None:
+    document = new_document()
+    add_block(
+        document,
+        paragraph(
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            '<w:r><w:instrText xml:space="preserve"> TOC \\h \\z \\c "Figure" </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            + run("Figure 1: Participants by country")
+            + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        ),
+    )
+    model, _ = read(save(document))
+    assert not [b for b in model.children if isinstance(b, d.TableOfContents)]
+    assert "Figure 1: Participants by country" in d.plain_text(model.children)

@@ -511,6 +511,26 @@ def test_a_mail_merge_data_source_on_a_server_is_still_refused(
     assert "links to a mail-merge data source outside" in refused(write(tmp_path, data))
 
 
+def test_a_main_document_under_another_name_is_read_where_the_package_says(
+    tmp_path: Path, plain: bytes
+) -> None:
+    parts = reviewed.members(plain)
+    rels = parts["_rels/.rels"].replace(b'Target="word/document.xml"', b'Target="/word/main.xml"')
+    content_types = parts["[Content_Types].xml"].replace(b"/word/document.xml", b"/word/main.xml")
+    data = repack(
+        plain,
+        {
+            "word/document.xml": None,
+            "word/main.xml": parts["word/document.xml"],
+            "word/_rels/main.xml.rels": parts["word/_rels/document.xml.rels"],
+            "word/_rels/document.xml.rels": None,
+            "_rels/.rels": rels,
+            "[Content_Types].xml": content_types,
+        },
+    )
+    assert safety.read_docx_file(write(tmp_path, data)) == data
+
+
 def test_an_internal_target_outside_the_package_is_refused(tmp_path: Path, plain: bytes) -> None:
     data = with_relationship(plain, "image", "../../../etc/passwd", external=False)
     assert "points outside the package" in refused(write(tmp_path, data))

@@ -311,6 +311,13 @@ class StoryReader:
             listed = self._list_role(role, style_id, numpr)
             if listed is not None:
                 role, unknown = listed, None
+        elif role.kind == "heading" and has_content(pieces):
+            # A numbered heading ("1.2 Scope"): its number is part of what Word shows.
+            numbered = self._list_role(NORMAL, style_id, numpr)
+            if numbered is not None and numbered.ordered:
+                label = numbered.label if numbered.label is not None else f"{numbered.value}."
+                if label.strip():
+                    pieces.insert(len(carried), Piece(d.Text(label + " ")))
         if unknown and has_content(pieces):
             self.warnings.warn(
                 f"paragraph style {unknown!r} is not one reportgen knows; "

@@ -14,6 +14,7 @@ W_INSTRTEXT, W_FLDSIMPLE, W_INSTR = qn("w:instrText"), qn("w:fldSimple"), qn("w:
 
 _TOC_LEVELS = re.compile(r'\\o\s*"\d+-(\d+)"')
 _QUOTED = re.compile(r'"([^"]*)"')
+_CAPTION_LIST = re.compile(r"\\[ac]\b")
 _FIELD_KINDS = {
     "TOC": "toc",
     "PAGE": "page",
@@ -44,7 +45,11 @@ def classify(f: Field, safe_href: Callable[[str], str | None]) -> None:
     words = instruction.split(None, 1)
     f.kind = _FIELD_KINDS.get(words[0].upper(), "") if words else ""
     rest = words[1] if len(words) > 1 else ""
-    if f.kind == "toc":
+    if f.kind == "toc" and _CAPTION_LIST.search(instruction):
+        # A table of figures or tables (\c "Figure", \a): not the contents of the
+        # headings; the list Word last made shows as it is.
+        f.kind = ""
+    elif f.kind == "toc":
         levels = _TOC_LEVELS.search(instruction)
         f.levels = min(max(int(levels[1]), 1), 3) if levels else 3
     elif f.kind == "styleref":

@@ -284,7 +284,7 @@ def _check_is_word_document(archive: zipfile.ZipFile, names: set[str], where: st
             f"{where}: {CONTENT_TYPES} is missing, so this ZIP file is not a DOCX "
             "(every Word document has one)"
         )
-    if MAIN_DOCUMENT not in names:
+    if MAIN_DOCUMENT not in names and _main_document(archive, names, where) is None:
         if "xl/workbook.xml" in names:
             what = "is an Excel workbook, not a Word document"
         elif "ppt/presentation.xml" in names:
@@ -292,6 +292,24 @@ def _check_is_word_document(archive: zipfile.ZipFile, names: set[str], where: st
         else:
             what = f"{MAIN_DOCUMENT} is missing: the package holds no Word document text"
         raise UnsafeDocumentError(f"{where}: {what}")
+
+
+def _main_document(archive: zipfile.ZipFile, names: set[str], where: str) -> str | None:
+    """The main document part the package relationships name, when it is not the usual one.
+
+    Word finds the text through ``_rels/.rels`` (officeDocument), so a document
+    may live at another name (``word/document2.xml``).
+    """
+    if "_rels/.rels" not in names:
+        return None
+    data = _read_part(archive, archive.getinfo("_rels/.rels"), where, budget=RATIO_FLOOR_BYTES)
+    for rel in _parse(data, "_rels/.rels", where).iter(f"{{{RELATIONSHIPS_NS}}}Relationship"):
+        kind = rel.get("Type", "").rstrip("/").rsplit("/", 1)[-1]
+        if kind == "officeDocument" and rel.get("TargetMode", "").lower() != "external":
+            target = posixpath.normpath(rel.get("Target", "").lstrip("/"))
+            if target in names:
+                return target
+    return None
 
 
 def _peek(archive: zipfile.ZipFile, name: str) -> bytes:
