@@ -99,6 +99,43 @@ def test_text_boxes_of_every_kind_reach_the_pdf_once_after_their_anchor(tmp_path
     assert words.count("Sidebar three") == 1  # the Choice, not the Fallback too
     assert not [w for w in warnings if "text box" in w]
 
+    # In the tags too, each box follows the paragraph it is anchored in: a P, then
+    # a grouping element holding the box's own paragraphs.
+    top = top_level_structure(pdf)
+    boxes = [i for i, (kind, children) in enumerate(top) if "/P" in children and kind != "/P"]
+    assert len(boxes) == 5
+    # The WordArt stands in a paragraph of its own, after the group's box.
+    assert [top[i - 1][0] == "/P" for i in boxes] == [True, True, True, True, False]
+
+
+def top_level_structure(pdf: Path) -> list[tuple[str, list[str]]]:
+    """The structure elements under the document's part, with the kinds of their children."""
+    with pikepdf.open(pdf) as opened:
+        part = opened.Root.StructTreeRoot.K
+        while isinstance(part, pikepdf.Array) and len(part) == 1:
+            part = part[0]
+        while str(part.get("/S")) in ("/Document", "/Part") and isinstance(
+            part.get("/K"), pikepdf.Array
+        ):
+            elements = [k for k in part.K if isinstance(k, pikepdf.Dictionary)]
+            if len(elements) == 1:
+                part = elements[0]
+                continue
+            return [
+                (
+                    str(element.S),
+                    [
+                        str(child.S)
+                        for child in (
+                            element.K if isinstance(element.get("/K"), pikepdf.Array) else []
+                        )
+                        if isinstance(child, pikepdf.Dictionary) and "/S" in child
+                    ],
+                )
+                for element in elements
+            ]
+    return []
+
 
 def test_a_choice_reportgen_does_not_understand_gives_way_to_the_fallback() -> None:
     document = new_document()
