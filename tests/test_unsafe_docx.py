@@ -439,6 +439,98 @@ def test_hyperlinks_and_a_template_on_the_reviewers_disk_are_allowed(
     assert safety.read_docx_file(write(tmp_path, data)) == data
 
 
+def settings_relationship(data: bytes, rel_type: str, target: str) -> bytes:
+    """``data`` with settings.xml relating to ``target`` outside the package."""
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{REL}/{rel_type}" Target="{target}" '
+        'TargetMode="External"/></Relationships>'
+    )
+    return repack(data, {"word/_rels/settings.xml.rels": rels.encode()})
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "Macintosh HD:Users:anna:Library:Group Containers:UBF8T346G9.Office:"
+        "User Content.localized:Templates.localized:Report.dotx",
+        "Work:Users:anna:Templates:Report.dotx",
+        "C:\\Users\\anna\\AppData\\Roaming\\Microsoft\\Templates\\Normal.dotm",
+        "c:/Program Files/Microsoft Office/Templates/Report.dotx",
+        "file:///C:/Users/anna/Templates/Report.dotx",
+        "file://localhost/Users/anna/Templates/Report.dotx",
+        "/Users/anna/Library/Application Support/Microsoft/Office/Templates/Report.dotx",
+        "Normal.dotm",
+    ],
+)
+def test_a_template_on_the_reviewers_disk_in_any_systems_form_is_allowed(
+    tmp_path: Path, plain: bytes, target: str
+) -> None:
+    data = settings_relationship(plain, "attachedTemplate", target)
+    assert safety.read_docx_file(write(tmp_path, data)) == data
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "\\\\fileserver\\templates\\Report.dotx",
+        "//fileserver/templates/Report.dotx",
+        "file://fileserver/templates/Report.dotx",
+        "smb://fileserver/templates/Report.dotx",
+        "https://templates.example.invalid/Report.dotx",
+    ],
+)
+def test_a_template_on_another_machine_is_still_refused(
+    tmp_path: Path, plain: bytes, target: str
+) -> None:
+    message = refused(write(tmp_path, settings_relationship(plain, "attachedTemplate", target)))
+    assert "links to a template outside the document" in message
+
+
+@pytest.mark.parametrize(
+    ("rel_type", "target"),
+    [
+        ("mailMergeSource", "file:///C:/Users/anna/Documents/recipients.xlsx"),
+        ("mailMergeSource", "Macintosh HD:Users:anna:Documents:recipients.xlsx"),
+        ("mailMergeHeaderSource", "C:\\Users\\anna\\Documents\\header.docx"),
+        ("recipientData", "recipients.csv"),
+    ],
+)
+def test_a_mail_merge_data_source_that_is_never_read_is_allowed(
+    tmp_path: Path, plain: bytes, rel_type: str, target: str
+) -> None:
+    data = settings_relationship(plain, rel_type, target)
+    assert safety.read_docx_file(write(tmp_path, data)) == data
+
+
+def test_a_mail_merge_data_source_on_a_server_is_still_refused(
+    tmp_path: Path, plain: bytes
+) -> None:
+    data = settings_relationship(plain, "mailMergeSource", "https://crm.example.invalid/list")
+    assert "links to a mail-merge data source outside" in refused(write(tmp_path, data))
+
+
+def test_a_main_document_under_another_name_is_read_where_the_package_says(
+    tmp_path: Path, plain: bytes
+) -> None:
+    parts = reviewed.members(plain)
+    rels = parts["_rels/.rels"].replace(b'Target="word/document.xml"', b'Target="/word/main.xml"')
+    content_types = parts["[Content_Types].xml"].replace(b"/word/document.xml", b"/word/main.xml")
+    data = repack(
+        plain,
+        {
+            "word/document.xml": None,
+            "word/main.xml": parts["word/document.xml"],
+            "word/_rels/main.xml.rels": parts["word/_rels/document.xml.rels"],
+            "word/_rels/document.xml.rels": None,
+            "_rels/.rels": rels,
+            "[Content_Types].xml": content_types,
+        },
+    )
+    assert safety.read_docx_file(write(tmp_path, data)) == data
+
+
 def test_an_internal_target_outside_the_package_is_refused(tmp_path: Path, plain: bytes) -> None:
     data = with_relationship(plain, "image", "../../../etc/passwd", external=False)
     assert "points outside the package" in refused(write(tmp_path, data))

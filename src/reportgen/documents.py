@@ -122,13 +122,23 @@ class LineBreak:
 
 
 @dataclass
+class RightToLeft:
+    """Words written right to left inside a left-to-right paragraph (Word's w:rtl)."""
+
+    children: list[Inline] = field(default_factory=list)
+
+
+@dataclass
 class FootnoteRef:
     """A footnote, placed where its mark goes; writers number them in order."""
 
     body: list[Block] = field(default_factory=list)
+    # The mark a reviewed DOCX shows ("iv", "*") where it is not the note's
+    # place in one 1, 2, 3 sequence; empty: writers number the notes.
+    mark: str = ""
 
 
-Inline: TypeAlias = Text | Emphasis | Strong | Link | LineBreak | FootnoteRef
+Inline: TypeAlias = Text | Emphasis | Strong | Link | LineBreak | RightToLeft | FootnoteRef
 
 
 # -- blocks ---------------------------------------------------------------
@@ -142,6 +152,8 @@ class Paragraph:
     # mark the Word writer left on it ("" when it carries none).
     origin: Origin | None = field(default=None, compare=False, repr=False)
     mark: str = field(default="", compare=False, repr=False)
+    # "rtl" for a paragraph written right to left (Word's w:bidi); "" otherwise.
+    direction: str = ""
 
 
 @dataclass
@@ -154,11 +166,15 @@ class Heading:
     in_toc: bool = True
     origin: Origin | None = field(default=None, compare=False, repr=False)
     mark: str = field(default="", compare=False, repr=False)
+    direction: str = ""  # as Paragraph.direction
 
 
 @dataclass
 class ListItem:
     children: list[Block] = field(default_factory=list)
+    # The number or bullet a reviewed DOCX shows ("1.2.", "b)", "iv.", "–") where
+    # the list's own numbering would not show it; None: writers number the items.
+    label: str | None = None
 
 
 @dataclass
@@ -183,6 +199,10 @@ class Quote:
 @dataclass
 class TableCell:
     children: list[Block] = field(default_factory=list)
+    # Merged cells: a cell spanning columns (Word's gridSpan) or rows (vMerge).
+    # Rows hold only the cells that start in them.
+    colspan: int = 1
+    rowspan: int = 1
 
 
 @dataclass
@@ -218,13 +238,27 @@ class TableOfContents:
 @dataclass
 class Image:
     data: bytes
-    content_type: str  # "image/png", "image/jpeg", "image/svg+xml"
+    # "image/png", "image/jpeg", "image/gif", "image/svg+xml"; "" for a picture
+    # no writer can show: writers show a frame with its alternative text.
+    content_type: str
     alt: str = ""
     width_mm: float | None = None
 
 
+@dataclass
+class TextBox:
+    """A text box or shape with text, placed after the paragraph it is anchored in.
+
+    ``placement`` is where it stands beside the text that follows: "left" or
+    "right" for a box the text wraps around, "block" for one on a line of its own.
+    """
+
+    children: list[Block] = field(default_factory=list)
+    placement: str = "block"
+
+
 Block: TypeAlias = (
-    Paragraph | Heading | ListBlock | Quote | Table | PageBreak | TableOfContents | Image
+    Paragraph | Heading | ListBlock | Quote | Table | PageBreak | TableOfContents | Image | TextBox
 )
 
 

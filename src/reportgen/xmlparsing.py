@@ -84,6 +84,18 @@ def parse(data: bytes, name: str, *, keep_comments: bool = False) -> etree._Elem
     return tree.getroot()
 
 
+def parse_document(data: bytes, name: str) -> etree._ElementTree:
+    """The document with its DOCTYPE, for a caller that judges the DOCTYPE itself.
+
+    The same hardened parser: nothing is loaded or expanded whatever the
+    DOCTYPE says (a converter's SVG names the SVG 1.0 DTD, and means no harm).
+    """
+    try:
+        return etree.ElementTree(etree.fromstring(data, parser()))
+    except etree.XMLSyntaxError as error:
+        raise MalformedXML(name, str(error.msg or error), error.lineno) from None
+
+
 def parse_part(data: bytes, name: str, *, keep_comments: bool = False) -> etree._Element:
     """``parse`` for a part of a DOCX someone else made: refusals as UnsafeDocumentError."""
     try:

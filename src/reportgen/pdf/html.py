@@ -17,7 +17,9 @@ from .watermark import watermark_svg
 
 # C0 controls (bar tab, newline, carriage return) cannot appear in HTML text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_PAGE_FIELD = re.compile(r"\{(page|pages)\}")
+# Page-dependent fields of the running text ({page}, {pages}, {styleref:Heading 1}).
+_PAGE_FIELD = re.compile(r"\{(page|pages|styleref:[^{}]*)\}")
+_HEADING_STYLE = re.compile(r"^(?:heading\s*)?([1-9])$")
 # White space that may break; str.split() would also take the no-break spaces
 # French puts before a colon ("Annexe 1 : Programme"), and lose them.
 _BREAKABLE_SPACE = re.compile(r"[ \t\n\r\f\v]+")
@@ -120,17 +122,10 @@ class _HtmlWriter:
         furniture = self.document.furniture
         out = self.out
         if furniture.header:
-            out.append(f'<div class="running-header">{text(furniture.header)}</div>\n')
+            out.append(f'<div class="running-header">{_running(furniture.header)}</div>\n')
         if furniture.footer:
-            out.append(f'<div class="running-footer">{text(furniture.footer)}</div>\n')
-        label: list[str] = []
-        for index, part in enumerate(_PAGE_FIELD.split(furniture.page_label)):
-            if index % 2:
-                css_class = "page-number" if part == "page" else "page-count"
-                label.append(f'<span class="{css_class}"></span>')
-            else:
-                label.append(text(part))
-        out.append(f'<div class="running-page">{"".join(label)}</div>\n')
+            out.append(f'<div class="running-footer">{_running(furniture.footer)}</div>\n')
+        out.append(f'<div class="running-page">{_running(furniture.page_label)}</div>\n')
         if self.draft:
             label = furniture.draft_label or "DRAFT"
             mark = text(label)
@@ -159,8 +154,8 @@ class _HtmlWriter:
 
     def block_Paragraph(self, node: d.Paragraph) -> None:
         css_class = d.style_class(node.style)
-        opening = "<p>" if node.style == "Normal" else f'<p class="{attr(css_class)}">'
-        self.out.append(opening)
+        opening = "<p" if node.style == "Normal" else f'<p class="{attr(css_class)}"'
+        self.out.append(opening + (' dir="rtl">' if node.direction == "rtl" else ">"))
         self.inlines(node.children)
         self.out.append("</p>\n")
 
@@ -170,6 +165,8 @@ class _HtmlWriter:
         attributes = f' id="{anchor}"' if anchor else ""
         if not node.in_toc:
             attributes += ' class="not-in-toc"'
+        if node.direction == "rtl":
+            attributes += ' dir="rtl"'
         if _has_footnote(node.children):
             # The bookmark is the heading's words, not its footnote mark.
             label = one_line(d.plain_text(node.children))
@@ -192,7 +189,11 @@ class _HtmlWriter:
         else:
             self.out.append("<ul>\n")
         for item in node.items:
-            self.out.append("<li>")
+            if item.label is None:
+                self.out.append("<li>")
+            else:
+                # The number or bullet the DOCX shows ("1.2.", "b)", "–"), as the marker.
+                self.out.append(f'<li style="list-style-type: {attr(_css_string(item.label))}">')
             self._compact(item.children)
             self.out.append("</li>\n")
         self.out.append("</ol>\n" if node.ordered else "</ul>\n")
@@ -218,12 +219,14 @@ class _HtmlWriter:
         self.out.append("</div>\n")
 
     def block_Table(self, node: d.Table) -> None:
-        columns = max((len(row.cells) for row in node.rows), default=0)
+        columns = max((sum(c.colspan for c in row.cells) for row in node.rows), default=0)
         if columns == 0:
             return
         widths = (
             node.widths if len(node.widths) == columns and all(w > 0 for w in node.widths) else []
         )
+        if widths:
+            widths = _at_least_longest_words(node, widths)
         out = self.out
         # Fixed layout: column widths come from the first row, not from measuring
         # every cell, which keeps long tables fast.
@@ -253,7 +256,12 @@ class _HtmlWriter:
         out = self.out
         out.append("<tr>")
         for cell in row.cells:
-            out.append('<th scope="col">' if header else "<td>")
+            spans = ""
+            if cell.colspan > 1:
+                spans += f' colspan="{int(cell.colspan)}"'
+            if cell.rowspan > 1:
+                spans += f' rowspan="{int(cell.rowspan)}"'
+            out.append(f'<th scope="col"{spans}>' if header else f"<td{spans}>")
             self._compact(cell.children)
             out.append("</th>" if header else "</td>")
         out.append("</tr>\n")
@@ -280,8 +288,21 @@ class _HtmlWriter:
             )
         out.append("</ul>\n</nav>\n")
 
+    def block_TextBox(self, node: d.TextBox) -> None:
+        # A text box from a reviewed DOCX, after the paragraph it is anchored in;
+        # floated beside the text that follows when the text wrapped around it.
+        placement = node.placement if node.placement in ("left", "right") else "block"
+        self.out.append(f'<aside class="text-box text-box-{placement}">\n')
+        self.blocks(node.children)
+        self.out.append("</aside>\n")
+
     def block_Image(self, node: d.Image) -> None:
         if node.content_type not in ("image/png", "image/jpeg", "image/gif", "image/svg+xml"):
+            # A picture no one can show here: a visible frame with its description.
+            style = f' style="width: {node.width_mm:.2f}mm"' if node.width_mm else ""
+            self.out.append(
+                f'<div class="image missing-picture"{style}><p>{text(node.alt)}</p></div>\n'
+            )
             return
         data = base64.b64encode(node.data).decode("ascii")
         style = f' style="width: {node.width_mm:.2f}mm"' if node.width_mm else ""
@@ -315,6 +336,11 @@ class _HtmlWriter:
         self.inlines(node.children)
         self.out.append("</a>" if href else "</span>")
 
+    def inline_RightToLeft(self, node: d.RightToLeft) -> None:
+        self.out.append('<span dir="rtl">')
+        self.inlines(node.children)
+        self.out.append("</span>")
+
     def inline_LineBreak(self, node: d.LineBreak) -> None:
         self.out.append("<br>")
 
@@ -324,7 +350,10 @@ class _HtmlWriter:
         # float: footnote (print.css) moves the span to the foot of its page and
         # leaves a numbered call here.
         self.in_footnote = True
-        self.out.append('<span class="footnote">')
+        if node.mark:  # the DOCX's own marks (i, ii; *, †): print.css shows them
+            self.out.append(f'<span class="footnote" data-mark="{attr(node.mark)}">')
+        else:
+            self.out.append('<span class="footnote">')
         for block in node.body:
             self.out.append('<span class="footnote-paragraph">')
             if isinstance(block, d.Paragraph | d.Heading):
@@ -334,6 +363,71 @@ class _HtmlWriter:
             self.out.append("</span>")
         self.out.append("</span>")
         self.in_footnote = False
+
+
+def _running(value: str) -> str:
+    """Running text with its page-dependent fields as spans print.css fills in."""
+    parts: list[str] = []
+    for index, part in enumerate(_PAGE_FIELD.split(value)):
+        if not index % 2:
+            if index and part.startswith(" "):
+                # After a field filled by CSS (empty in the HTML), a plain space would
+                # be taken for one at the start of the line and dropped.
+                part = "\u00a0" + part[1:]
+            parts.append(text(part))
+        elif part == "page":
+            parts.append('<span class="page-number"></span>')
+        elif part == "pages":
+            parts.append('<span class="page-count"></span>')
+        else:
+            # STYLEREF: the text of the last heading of that level on the page.
+            style = " ".join(part.split(":", 1)[1].lower().split())
+            level = _HEADING_STYLE.match(style)
+            parts.append(f'<span class="style-ref-{level[1] if level else 1}"></span>')
+    return "".join(parts)
+
+
+def _css_string(value: str) -> str:
+    """A CSS string holding ``value`` and a space after it (for list-style-type)."""
+    escaped = value.replace("\\", "\\\\").replace("'", "\\'")
+    return "'" + "".join(ch for ch in escaped if ch >= " ") + " '"
+
+
+# Widths for the longest word of a column, in fixed-layout tables: the text
+# width at the body size is about 45 em, a character about 0.55 em, a cell's
+# padding about 1 em.
+_TEXT_WIDTH_EM = 45.0
+_CHAR_EM = 0.55
+_PADDING_EM = 1.0
+
+
+def _at_least_longest_words(table: d.Table, widths: list[float]) -> list[float]:
+    """Column widths widened where a column's longest word would not fit.
+
+    Fixed layout (fast on long tables) takes widths as given and would break
+    words letter by letter in a column narrower than its longest word.
+    """
+    longest = [0] * len(widths)
+    for row in table.rows[:400]:  # enough rows to see the words of every column
+        column = 0
+        for cell in row.cells:
+            if cell.colspan == 1 and column < len(longest):
+                words = d.plain_text(cell.children).split()
+                if words:
+                    longest[column] = max(longest[column], max(len(w) for w in words))
+            column += cell.colspan
+    total = sum(widths)
+    shares = [w / total for w in widths]
+    needed = [min((n * _CHAR_EM + _PADDING_EM) / _TEXT_WIDTH_EM, 0.9) for n in longest]
+    if all(share >= need for share, need in zip(shares, needed, strict=True)):
+        return widths
+    fixed = [max(share, need) for share, need in zip(shares, needed, strict=True)]
+    grown = [i for i, (share, need) in enumerate(zip(shares, needed, strict=True)) if need > share]
+    spare = 1.0 - sum(fixed[i] for i in grown)
+    rest = sum(shares[i] for i in range(len(widths)) if i not in grown)
+    if spare <= 0 or rest <= 0:
+        return fixed
+    return [fixed[i] if i in grown else shares[i] / rest * spare for i in range(len(widths))]
 
 
 def _has_footnote(nodes: list[d.Inline]) -> bool:

@@ -161,6 +161,7 @@ class Style:
     num_id: str | None = None
     ilvl: int | None = None
     page_break_before: bool | None = None
+    bidi: bool | None = None  # paragraphs written right to left
 
 
 @dataclass
@@ -197,6 +198,9 @@ class StyleTable:
                 pbb = ppr.find(qn("w:pageBreakBefore"))
                 if pbb is not None:
                     style.page_break_before = is_on(pbb)
+                bidi = ppr.find(qn("w:bidi"))
+                if bidi is not None:
+                    style.bidi = is_on(bidi)
             table.styles[style_id] = style
             if kind == "paragraph" and is_on_attr(element.get(qn("w:default"))):
                 table.default_paragraph = style_id
@@ -220,72 +224,3 @@ class StyleTable:
             if value is not None:
                 return value
         return None
-
-
-# -- numbering.xml ---------------------------------------------------------------
-
-
-@dataclass
-class Numbering:
-    """List numbering, counted the way Word counts it while reading in document order.
-
-    Word keeps one counter per abstract numbering and level through the whole
-    document; a ``startOverride`` restarts it where its list instance is first
-    used; an item resets the counters of deeper levels.
-    """
-
-    # numId → (abstractNumId, {ilvl: startOverride})
-    nums: dict[str, tuple[str, dict[int, int]]] = field(default_factory=dict)
-    # abstractNumId → {ilvl: (numFmt, start)}
-    abstracts: dict[str, dict[int, tuple[str, int]]] = field(default_factory=dict)
-    _counters: dict[str, dict[int, int]] = field(default_factory=dict)
-    _started: set[tuple[str, int]] = field(default_factory=set)
-
-    @classmethod
-    def parse(cls, root: etree._Element | None) -> Numbering:
-        numbering = cls()
-        if root is None:
-            return numbering
-        ilvl_attr = qn("w:ilvl")
-        for abstract in root.iter(qn("w:abstractNum")):
-            levels: dict[int, tuple[str, int]] = {}
-            for lvl in abstract.iter(qn("w:lvl")):
-                fmt = w_val(lvl.find(qn("w:numFmt")), "decimal")
-                start = _int(w_val(lvl.find(qn("w:start"))), 1)
-                levels[_int(lvl.get(ilvl_attr, "0"), 0) or 0] = (fmt, start or 0)
-            numbering.abstracts[abstract.get(qn("w:abstractNumId"), "")] = levels
-        for num in root.iter(qn("w:num")):
-            overrides: dict[int, int] = {}
-            for override in num.iter(qn("w:lvlOverride")):
-                level = _int(override.get(ilvl_attr, "0"))
-                start = _int(w_val(override.find(qn("w:startOverride"))))
-                if level is not None and start is not None:
-                    overrides[level] = start
-            abstract_id = w_val(num.find(qn("w:abstractNumId")))
-            numbering.nums[num.get(qn("w:numId"), "")] = (abstract_id, overrides)
-        return numbering
-
-    def next_item(self, num_id: str, ilvl: int) -> tuple[bool, int | None] | None:
-        """(ordered, number shown) of the next item of list ``num_id`` at ``ilvl``.
-
-        None when the list instance is unknown or its level shows no number.
-        """
-        if num_id not in self.nums:
-            return None
-        abstract_id, overrides = self.nums[num_id]
-        fmt, start = self.abstracts.get(abstract_id, {}).get(ilvl, ("decimal", 1))
-        if fmt == "none":
-            return None
-        counters = self._counters.setdefault(abstract_id, {})
-        for deeper in [level for level in counters if level > ilvl]:
-            del counters[deeper]
-        if ilvl in overrides and (num_id, ilvl) not in self._started:
-            counters[ilvl] = overrides[ilvl]
-        elif ilvl in counters:
-            counters[ilvl] += 1
-        else:
-            counters[ilvl] = start
-        self._started.add((num_id, ilvl))
-        if fmt == "bullet":
-            return False, None
-        return True, counters[ilvl]

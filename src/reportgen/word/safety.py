@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import stat
 import zipfile
 import zlib
@@ -39,6 +40,46 @@ MAIN_DOCUMENT = "word/document.xml"
 RELATIONSHIPS_NS = NS["pr"]
 CONTENT_TYPES_NS = NS["ct"]
 SAVE_AS_DOCX = 'open it in Word and save it as "Word Document (*.docx)"'
+
+# External relationships that only record where something lives on the reviewer's
+# disk: the template the document was made from, and a mail merge's data source
+# (w:mailMerge in settings.xml).  Neither Word nor reportgen reads them to show
+# the document.
+_LOCAL_RECORDS = frozenset(
+    {
+        "attachedTemplate",
+        "dataSource",
+        "mailMergeSource",
+        "mailMergeHeaderSource",
+        "recipientData",
+    }
+)
+_URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+# Schemes of URLs that name another machine or run code when followed.
+_NETWORK_SCHEMES = frozenset(
+    {
+        "http",
+        "https",
+        "ftp",
+        "ftps",
+        "sftp",
+        "smb",
+        "cifs",
+        "nfs",
+        "afp",
+        "dav",
+        "davs",
+        "webdav",
+        "ldap",
+        "mhtml",
+        "its",
+        "ms-its",
+        "data",
+        "javascript",
+        "vbscript",
+        "res",
+    }
+)
 
 # What an external relationship links to, in a person's words (by the type's last segment).
 _EXTERNAL_KINDS = {
@@ -243,7 +284,7 @@ def _check_is_word_document(archive: zipfile.ZipFile, names: set[str], where: st
             f"{where}: {CONTENT_TYPES} is missing, so this ZIP file is not a DOCX "
             "(every Word document has one)"
         )
-    if MAIN_DOCUMENT not in names:
+    if MAIN_DOCUMENT not in names and _main_document(archive, names, where) is None:
         if "xl/workbook.xml" in names:
             what = "is an Excel workbook, not a Word document"
         elif "ppt/presentation.xml" in names:
@@ -251,6 +292,24 @@ def _check_is_word_document(archive: zipfile.ZipFile, names: set[str], where: st
         else:
             what = f"{MAIN_DOCUMENT} is missing: the package holds no Word document text"
         raise UnsafeDocumentError(f"{where}: {what}")
+
+
+def _main_document(archive: zipfile.ZipFile, names: set[str], where: str) -> str | None:
+    """The main document part the package relationships name, when it is not the usual one.
+
+    Word finds the text through ``_rels/.rels`` (officeDocument), so a document
+    may live at another name (``word/document2.xml``).
+    """
+    if "_rels/.rels" not in names:
+        return None
+    data = _read_part(archive, archive.getinfo("_rels/.rels"), where, budget=RATIO_FLOOR_BYTES)
+    for rel in _parse(data, "_rels/.rels", where).iter(f"{{{RELATIONSHIPS_NS}}}Relationship"):
+        kind = rel.get("Type", "").rstrip("/").rsplit("/", 1)[-1]
+        if kind == "officeDocument" and rel.get("TargetMode", "").lower() != "external":
+            target = posixpath.normpath(rel.get("Target", "").lstrip("/"))
+            if target in names:
+                return target
+    return None
 
 
 def _peek(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -410,8 +469,11 @@ def _check_relationships(data: bytes, rels_name: str, where: str) -> None:
         if rel.get("TargetMode", "").lower() == "external":
             if kind == "hyperlink":
                 continue  # the reader keeps http(s) and mailto links and drops the rest
-            if kind == "attachedTemplate" and _is_local_path(target):
-                continue  # Word records a template on the reviewer's disk; nothing reads it
+            if kind in _LOCAL_RECORDS and _is_local_path(target):
+                # Word records where the reviewer's template or mail-merge data
+                # lives on their own disk; nothing reads it, not Word on another
+                # machine and not reportgen.
+                continue
             what = _EXTERNAL_KINDS.get(kind, f"a {kind!r} resource")
             raise UnsafeDocumentError(
                 f"{where}: {rels_name}: links to {what} outside the document "
@@ -431,13 +493,31 @@ def _check_relationships(data: bytes, rels_name: str, where: str) -> None:
 
 
 def _is_local_path(target: str) -> bool:
-    """A path on the reviewer's own disk (``C:\\…``, ``file:///…``), not a server."""
-    lower = target.strip().lower().replace("\\", "/")
-    if lower.startswith("file:///"):
+    """A path on the reviewer's own disk in any system's form, not a server.
+
+    Windows (``C:\\Users\\…``), POSIX (``/Users/…``), ``file:///…`` and
+    ``file://localhost/…`` URLs, classic Mac OS paths (``Macintosh HD:Users:…``)
+    and bare file names are local; a UNC path (``\\\\server\\…``), a
+    ``file://`` URL naming a host, and any other URL scheme are not.
+    """
+    path = target.strip()
+    lower = path.lower().replace("\\", "/")
+    if not lower or lower.startswith("//"):
+        return False  # a UNC path or a network-path reference: another machine
+    if lower.startswith(("file:///", "file://localhost/")):
         return True
-    if lower.startswith("file://localhost/"):
+    if lower.startswith("file:"):
+        return False  # file://server/share/…
+    if len(lower) > 2 and lower[0].isalpha() and lower[1:3] == ":/":
+        return True  # a drive letter
+    if lower.startswith("/"):
         return True
-    return len(lower) > 2 and lower[0].isalpha() and lower[1:3] == ":/"
+    scheme = _URL_SCHEME.match(lower)
+    if scheme is None:
+        return True  # a relative name, or a Mac volume ("Macintosh HD:…")
+    # "Work:Users:anna:t.dotx" is a Mac path on a volume named Work, never a URL:
+    # no slash follows the colon and the name is not a scheme URLs use.
+    return "/" not in lower and scheme[1] not in _NETWORK_SCHEMES
 
 
 def _external_hint(kind: str) -> str:

@@ -203,6 +203,9 @@ class _Writer:
                     self._contents(parent, block, ctx)
             elif isinstance(block, d.Image):
                 self._image(parent, block, ctx)
+            elif isinstance(block, d.TextBox):
+                # Templates never compose text boxes; a read one is written as its blocks.
+                self._blocks(parent, block.children, ctx)
             else:
                 raise TypeError(f"not a block of the document model: {block!r}")
 
@@ -321,7 +324,7 @@ class _Writer:
 
     def _table(self, parent: etree._Element, block: d.Table, ctx: _Context) -> None:
         rows = block.rows
-        columns = max((len(row.cells) for row in rows), default=0)
+        columns = max((sum(max(c.colspan, 1) for c in row.cells) for row in rows), default=0)
         if columns == 0:
             return
         widths = _column_widths(block.widths, columns, ctx.width)
@@ -333,7 +336,7 @@ class _Writer:
         header_ctxs = [replace(c, bold=True) for c in cell_ctxs]
         repeating = True
         empty = d.TableCell()
-        for index, row in enumerate(rows):
+        for index, row in enumerate(_grid_rows(rows)):
             repeating = repeating and row.header  # Word repeats only rows at the top
             tr = oxml.table_row(tbl, header=repeating)
             # The table style formats the first row; later header rows are formatted directly.
@@ -372,6 +375,9 @@ class _Writer:
     def _image(self, parent: etree._Element, block: d.Image, ctx: _Context) -> None:
         if ctx.in_footnote:  # a footnote part would need image relationships of its own
             self._image_stand_in(parent, block, ctx, "a picture in a footnote")
+            return
+        if not block.content_type:  # a picture a reviewed DOCX held in a form no one shows
+            self._image_stand_in(parent, block, ctx, "a picture that cannot be shown")
             return
         svg_rid = None
         data = block.data
@@ -453,6 +459,8 @@ class _Writer:
                 else:
                     target = oxml.hyperlink(parent, rid=ctx.story.link(node.href))
                 self._inlines(target, node.children, ctx, bold=bold, italic=italic, link=True)
+            elif isinstance(node, d.RightToLeft):
+                self._inlines(parent, node.children, ctx, bold=bold, italic=italic, link=link)
             elif isinstance(node, d.LineBreak):
                 oxml.line_break(parent)
             elif isinstance(node, d.FootnoteRef):
@@ -644,6 +652,32 @@ def _first_paragraph(blocks: list[d.Block]) -> tuple[list[d.Inline], list[d.Bloc
     if blocks and isinstance(blocks[0], d.Paragraph):
         return blocks[0].children, blocks[1:]
     return [], blocks
+
+
+def _grid_rows(rows: list[d.TableRow]) -> list[d.TableRow]:
+    """Rows with merged cells spread over the grid: a spanning cell, then empty cells."""
+    if all(c.colspan == 1 and c.rowspan == 1 for row in rows for c in row.cells):
+        return rows
+    covered: dict[tuple[int, int], bool] = {}
+    result = []
+    for index, row in enumerate(rows):
+        cells: list[d.TableCell] = []
+        column = 0
+        for cell in row.cells:
+            while covered.pop((index, column), False):
+                cells.append(d.TableCell())
+                column += 1
+            cells.append(d.TableCell(cell.children))
+            cells.extend(d.TableCell() for _ in range(max(cell.colspan, 1) - 1))
+            for below in range(1, max(cell.rowspan, 1)):
+                for offset in range(max(cell.colspan, 1)):
+                    covered[(index + below, column + offset)] = True
+            column += max(cell.colspan, 1)
+        while covered.pop((index, column), False):
+            cells.append(d.TableCell())
+            column += 1
+        result.append(d.TableRow(cells=cells, header=row.header))
+    return result
 
 
 def _column_widths(relative: list[float], columns: int, available: int) -> list[int]:
