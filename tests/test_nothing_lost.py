@@ -134,8 +134,9 @@ def test_generate_refuses_to_replace_an_edited_docx_and_force_keeps_it(
     assert refused.returncode == 1
     assert refused.stderr.splitlines()[:2] == [
         f"{docx_path}: this DOCX was edited since reportgen wrote it; not replacing it",
-        f"hint: publish the reviewed file with `reportgen publish {docx_path}`, or regenerate "
-        "with --force (the file is kept as <name>.edited-<date>-<time>.docx)",
+        f"hint: take the reviewers' edits into the input with `reportgen absorb {docx_path} "
+        f"--write`, publish it with `reportgen publish {docx_path}`, or regenerate with --force "
+        "(the file is kept as <name>.edited-<date>-<time>.docx)",
     ]
     assert state(outdir) == before
 
