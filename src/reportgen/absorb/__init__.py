@@ -17,6 +17,8 @@ from .reviewed import Comment
 
 if TYPE_CHECKING:
     from ..source.yamledit import YamlEditor
+    from .alignment import Alignment
+    from .reviewed import Leaf
 
 PREFERENCES = ("review", "input")
 
@@ -85,21 +87,29 @@ def absorb(
     data = safety.read_docx_file(reviewed)
     found = read_reviewed(data, accept_changes=accept_changes, where=where)
     record = found.record
-    if record is None:
+    compared_with_input = False
+    if record is None and source is None:
         raise UnsafeDocumentError(
             f"{where}: this DOCX was not made by reportgen: it holds no record of the input "
             "it was made from, so its edits cannot be taken back",
             hint="absorb works on a DOCX that `reportgen generate` wrote (and reviewers "
-            "edited); to publish any DOCX, use `reportgen publish`",
+            "edited); if its text was pasted into a new document, name the input: "
+            f"reportgen absorb {reviewed} INPUT.yaml",
         )
-    for comment in found.comments:
-        comment.fields = _places(record, comment.marks)
+    if record is None:
+        # The text was pasted into a new document: compare it with the input as it is now.
+        record = _record_of(Path(source))  # type: ignore[arg-type]
+        compared_with_input = True
     input_path = _input_path(record, source, reviewed)
     raw = _read_input(input_path)
     before = raw.decode("utf-8-sig")
     current = read_yaml(input_path).data
-    unchanged = _digest(raw) == record.digest
+    unchanged = compared_with_input or _digest(raw) == record.digest
+    for comment in found.comments:
+        comment.fields = _places(record, comment.marks)
     alignment = align(found.leaves, record)
+    if compared_with_input:
+        _check_resemblance(found.leaves, alignment, where, input_path)
     changes = find_changes(
         found.document, found.leaves, alignment, record, Language(record.language or "en")
     )
@@ -114,12 +124,52 @@ def absorb(
         overrides=[e.value for e in result.edits if e.kind == "append"],  # type: ignore[misc]
         notes=changes.notes,
         by_text=sorted(changes.by_text),
+        compared_with_input=compared_with_input,
     )
     if write and not result.conflicts and absorbed.changed:
         _check_valid(input_path, after)
         bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
         absorbed.written, absorbed.backup = _write(input_path, raw, bom + after.encode("utf-8"))
     return absorbed
+
+
+# A DOCX without a record must match the input in at least this share of its paragraphs.
+RESEMBLANCE = 0.5
+
+
+def _record_of(source: Path) -> Record:
+    """The record generate would write today for ``source``: for a DOCX that lost its own."""
+    from ..compose import compose
+    from ..source import load_workshop
+    from ..templates import find_template
+    from ..word.writer import write_docx
+    from .reviewed import read_reviewed
+
+    workshop = load_workshop(source)
+    template = find_template(workshop.report.template, base=source.parent)
+    document = compose(workshop, template)
+    assert document.record is not None
+    document.record.input_name = source.name
+    document.record.input_path = str(source)
+    record = read_reviewed(write_docx(document, template), accept_changes=True, where="").record
+    assert record is not None
+    return record
+
+
+def _check_resemblance(leaves: list[Leaf], alignment: Alignment, where: str, source: Path) -> None:
+    """Refuse a foreign DOCX: most of its paragraphs must be the input's report."""
+    from .alignment import leaf_text
+
+    texts = [i for i, leaf in enumerate(leaves) if leaf_text(leaf).strip()]
+    matched = [i for i in texts if alignment.entries[i] is not None]
+    if not texts or len(matched) < RESEMBLANCE * len(texts):
+        raise UnsafeDocumentError(
+            f"{where}: this DOCX holds no record of the input it was made from, and only "
+            f"{len(matched)} of its {len(texts)} paragraphs read like the report on {source}; "
+            "it is not taken for that report",
+            hint="absorb takes back the edits in a DOCX that `reportgen generate` made from "
+            "this input",
+        )
 
 
 def same_text(edited: bytes, generated: bytes) -> bool:

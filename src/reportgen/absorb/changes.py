@@ -309,11 +309,17 @@ class Finder:
             length = _recorded_length(self.record, path)
             if order != list(range(length)):
                 self.changes.lists.append(ListChange(path, order, length))
-        for path in _recorded_lists(self.record):
+        for path in sorted(_recorded_lists(self.record) - set(orders)):
             if path in self.record.list_files:
                 continue
-            if path not in orders and path.split(".")[-1].split("[")[0] in ITEM_LISTS:
-                self.changes.lists.append(ListChange(path, [], _recorded_length(self.record, path)))
+            # A whole list gone is more often text left out of a copy than a deletion.
+            self.changes.notes.append(
+                Note(
+                    path,
+                    "every item of this list is gone from the DOCX; not deleted from "
+                    "the input (delete them there if that was meant)",
+                )
+            )
 
     def _item_path(self, leaf_index: int) -> tuple[str, int] | None:
         entry = self.entries[leaf_index]
