@@ -441,7 +441,7 @@ def schema(output: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @_edge
 def templates(as_json: bool) -> None:
-    """List the templates found, with their languages.
+    """List the templates found, with their languages and the names of their blocks.
 
     \b
     Example:
@@ -459,6 +459,7 @@ def templates(as_json: bool) -> None:
                         "folder": str(t.folder),
                         "languages": t.languages(),
                         "description": t.description,
+                        "blocks": t.block_names(),
                     }
                     for t in found
                 ]
@@ -471,6 +472,9 @@ def templates(as_json: bool) -> None:
         click.echo(f"{template.name}  [{', '.join(template.languages())}]")
         if template.description:
             click.echo(f"    {template.description}")
+        blocks = template.block_names()
+        if blocks:
+            click.echo(f"    blocks (for overrides): {', '.join(blocks)}")
 
 
 @cli.command()
