@@ -125,3 +125,15 @@ def test_help_and_validate_do_not_import_heavy_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert result.stdout.strip() == ""
+
+
+def test_output_piped_into_a_program_that_stops_reading_is_not_a_crash() -> None:
+    import subprocess
+    import sys
+
+    command = f"{sys.executable} -m reportgen templates | head -c 1"
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True
+    )
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 0, result.stderr

@@ -32,6 +32,12 @@ def _edge(function: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo("interrupted; outputs already in place were left untouched", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The program reading the output stopped (`reportgen templates | head`).
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception:
