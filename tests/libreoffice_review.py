@@ -26,7 +26,8 @@
 # - move_before (cut, paste): the pasted paragraph's bookmark is renamed
 #   ``_rgN_Copy_1``, because the cut text with ``_rgN`` stays in the
 #   document as a tracked move until accepted; accepted, only the copy is left.
-#   A paragraph copied and pasted gets ``_rgN_Copy_1`` too.
+#   A paragraph copied and pasted gets ``_rgN_Copy_1`` too.  reportgen reads
+#   ``_rgN_Copy_M`` as the mark ``_rgN`` (provenance.mark_key).
 # - Enter in the middle of a paragraph: the bookmark starts in the first half
 #   and ends in the second.
 # - delete, kept tracked (accept=False): LibreOffice writes the deleted

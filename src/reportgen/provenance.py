@@ -173,11 +173,14 @@ def mark_name(key: str) -> str:
     return f"{MARK_PREFIX}{key}"
 
 
+# LibreOffice renames a bookmark it moves or copies: "_rg12" becomes "_rg12_Copy_1".
+_MARK = re.compile(rf"{MARK_PREFIX}(\d+)(?:_Copy_\d+)?\Z")
+
+
 def mark_key(name: str) -> str | None:
     """The key of one of reportgen's bookmarks, or None for any other bookmark."""
-    if name.startswith(MARK_PREFIX) and name[len(MARK_PREFIX) :].isdigit():
-        return name[len(MARK_PREFIX) :]
-    return None
+    found = _MARK.match(name)
+    return found.group(1) if found else None
 
 
 @dataclass
