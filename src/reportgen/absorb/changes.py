@@ -229,8 +229,7 @@ class Finder:
 
     def _composed_block(self, index: int, leaf: Leaf, entry: Entry) -> None:
         extras = self.joined.get(index, [])
-        block = leaf.block
-        reviewed = self._block_markdown(block, extras)
+        reviewed = self._block_markdown(leaf, extras)
         if not extras and _same(reviewed, entry.markdown):
             return
         text = leaf_text(leaf)
@@ -260,13 +259,17 @@ class Finder:
         else:
             self._note(index, "reworded text around input fields")
 
-    def _block_markdown(self, block: object, extras: list[d.Block]) -> str:
+    def _block_markdown(self, leaf: Leaf, extras: list[d.Block]) -> str:
+        block = leaf.block
         if isinstance(block, d.TableOfContents):
             return block.title
-        assert isinstance(block, d.Paragraph | d.Heading)
+        children = block.children
+        if in_header_row(leaf):
+            # Header rows are bold by the table style; LibreOffice writes that out as bold runs.
+            children = without_strong(children)
         if isinstance(block, d.Heading):
-            return markdown_of([d.Paragraph(block.children)])
-        return markdown_of([d.Paragraph(block.children), *extras])
+            return markdown_of([d.Paragraph(children)])
+        return markdown_of([d.Paragraph(children), *extras])
 
     def _old_lists(self, entry: Entry) -> dict[d.Slot, list[str]]:
         out: dict[d.Slot, list[str]] = {}
@@ -442,7 +445,7 @@ class Finder:
                 if entry is None and leaf_text(self.leaves[i]).strip():
                     return True
                 if entry is not None and not _same(
-                    entry.markdown, self._block_markdown(self.leaves[i].block, [])
+                    entry.markdown, self._block_markdown(self.leaves[i], [])
                 ):
                     return True
         seen = sorted({v[1] for v in identity.values()})
@@ -479,6 +482,26 @@ def _by_cell(leaves: list[Leaf], indexes: list[int]) -> list[tuple[tuple[int, in
         column = int(leaves[i].place[3])  # type: ignore[call-overload]
         out.append(((column, seen[column]), i))
         seen[column] += 1
+    return out
+
+
+def in_header_row(leaf: Leaf) -> bool:
+    """Whether a paragraph is in a table's header row (bold by the table style)."""
+    if leaf.place[0] != "cell":
+        return False
+    table, row = leaf.place[1], leaf.place[2]
+    return isinstance(table, d.Table) and table.rows[int(row)].header  # type: ignore[call-overload]
+
+
+def without_strong(nodes: list[d.Inline]) -> list[d.Inline]:
+    out: list[d.Inline] = []
+    for node in nodes:
+        if isinstance(node, d.Strong):
+            out.extend(without_strong(node.children))
+        elif isinstance(node, d.Emphasis | d.Link):
+            out.append(type(node)(**{**node.__dict__, "children": without_strong(node.children)}))
+        else:
+            out.append(node)
     return out
 
 
