@@ -462,3 +462,21 @@ def test_a_docx_with_fonts_laid_out_as_word_saves_them_is_accepted(
     check_docx(word_like.read_bytes(), str(word_like))
     publish(word_like, tmp_path / "word-like.pdf")
     assert "Executive summary" in pdf_text(tmp_path / "word-like.pdf")
+
+
+def test_a_sign_only_the_last_fallback_has_is_set_and_embedded_in_it_alone(
+    tmp_path: Path,
+) -> None:
+    from reportgen.source.model import Topic
+
+    topic = Topic(id="costs", title="Costs", summary="Costs → benefits, and x ≥ 3.")
+    template = find_template("meeting-report")
+    out = tmp_path / "signs.docx"
+    out.write_bytes(write_docx(compose(small_workshop(topics=[topic]), template), template))
+    runs = [r for p in docx.Document(str(out)).paragraphs for r in p.runs if "→" in r.text]
+    assert [(r.text, r.font.name) for r in runs] == [("→", "DejaVu Sans")]
+    embedded = embedded_fonts(out)
+    assert {style for family, style in embedded if family == "DejaVu Sans"} == {"regular"}
+    cmap = set(embedded[("DejaVu Sans", "regular")].getBestCmap())
+    assert {ord("→"), ord("≥")} <= cmap  # the signs, not the keyboard: the Noto fonts have that
+    assert ord("Q") not in cmap

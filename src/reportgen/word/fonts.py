@@ -130,8 +130,11 @@ def name_fallback_fonts(document: DocxDocument, theme: Theme, used: set[int]) ->
     primaries = [cmaps[f] for f in (theme.body_font, theme.heading_font) if f in cmaps]
     if not fallbacks or not primaries:
         return
-    if all(c in cmap for c in used for cmap in primaries):
-        return  # nothing to do, as for most reports
+    if not any(
+        any(c not in cmap for cmap in primaries) and any(c in cmaps[f] for f in fallbacks)
+        for c in used
+    ):
+        return  # nothing for a fallback font to draw, as in most reports
     fonts, default_font, default_style = oxml.style_fonts(document.styles.element)
 
     def font_for(own: frozenset[int]) -> Callable[[str], str | None]:
@@ -167,9 +170,10 @@ def used_characters(document: DocxDocument) -> set[int]:
     return {ord(c) for c in set("".join(text))}
 
 
-def wanted_characters(used: Iterable[int]) -> set[int]:
+def wanted_characters(used: Iterable[int], *, keyboard: bool = True) -> set[int]:
     """``used``, the keyboard's characters and the alphabets ``used`` writes in."""
-    wanted = set(used) | KEYBOARD
+    used = set(used)
+    wanted = used | KEYBOARD if keyboard else set(used)
     for block, letters in ALPHABETS:
         if any(c in block for c in used):
             wanted |= letters
@@ -182,38 +186,45 @@ def _plan(
     """Per family to embed: its font table facts, and each style's file and characters.
 
     The body and heading families are embedded for every character they have;
-    a fallback family only for characters the families before it lack, as in
-    the PDF's font stacks.
+    a fallback family for the characters ``name_fallback_fonts`` sets in it:
+    those a body or heading font lacks and no fallback before it has.
     """
-    plan = []
-    covered: set[int] = set()
-    primary = {theme.body_font, theme.heading_font}
-    wanted = wanted_characters(used)
+    infos: dict[str, dict[str, FaceInfo]] = {}
     for family in theme.families:
-        files = theme.files_of(family)
-        if not files:
-            continue  # an installed font: nothing to embed
-        infos = {style: face_info(path) for style, path in sorted(files.items())}
-        for style, info in infos.items():
+        files = theme.files_of(family)  # none: an installed font, nothing to embed
+        infos[family] = {style: face_info(path) for style, path in sorted(files.items())}
+        for style, info in infos[family].items():
             _check_family(family, style, files[style], info)
-        regular = infos.get("regular") or next(iter(infos.values()))
-        if family in primary:
-            chars = wanted & regular.codepoints
+    cmaps = {
+        family: (faces.get("regular") or next(iter(faces.values()))).codepoints
+        for family, faces in infos.items()
+        if faces
+    }
+    primaries = [cmaps[f] for f in (theme.body_font, theme.heading_font) if f in cmaps]
+    lacking = {c for c in used if any(c not in cmap for cmap in primaries)}
+    wanted = wanted_characters(used)
+    plan = []
+    for family, faces in infos.items():
+        if not faces:
+            continue
+        if family in (theme.body_font, theme.heading_font):
+            chars = wanted & cmaps[family]
         else:
-            needed = {c for c in used if c in regular.codepoints and c not in covered and c > 0x20}
-            chars = wanted_characters(needed) & regular.codepoints if needed else set()
-        covered |= regular.codepoints
+            needed = lacking & cmaps[family]
+            lacking -= needed  # a later fallback draws only what this one lacks
+            chars = wanted_characters(needed, keyboard=False) & cmaps[family]
         if not chars:
             continue
-        faces = []
-        for style, info in infos.items():
+        embedded = []
+        for style, info in faces.items():
+            path = theme.files_of(family)[style]
             refusal = _refusal(info)
             if refusal:
-                warnings.warn(f"DOCX: the font file {files[style].name} is not embedded: {refusal}")
+                warnings.warn(f"DOCX: the font file {path.name} is not embedded: {refusal}")
                 continue
-            faces.append((style, files[style], frozenset(chars & info.codepoints)))
-        if faces:
-            plan.append((family, regular, faces))
+            embedded.append((style, path, frozenset(chars & info.codepoints)))
+        if embedded:
+            plan.append((family, faces.get("regular") or next(iter(faces.values())), embedded))
     return plan
 
 
