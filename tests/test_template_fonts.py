@@ -351,9 +351,9 @@ def test_the_docx_is_the_same_from_a_cold_a_warm_and_an_unusable_font_cache(
     def fresh_process_write(cache: Path) -> bytes:
         # What one process keeps in memory must not hide the disk cache.
         monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(cache))
-        from reportgen.word import fonts
+        from reportgen.word import fontfiles
 
-        for cached in (fonts._face_info, fonts._subset_of):
+        for cached in (fontfiles._face_info, fontfiles._cached_subset):
             cached.cache_clear()
         return write_docx(document, template)
 

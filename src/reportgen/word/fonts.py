@@ -3,29 +3,17 @@
 # Word and LibreOffice draw a font embedded in the document (ECMA-376 Part 1,
 # §17.8.3) when the machine lacks it, so the draft shows the house style
 # wherever a reviewer opens it.  Each font the template carries for a family
-# the document uses is embedded, cut down (fontTools' subsetter) to the
-# characters the document holds, plus those a reviewer is likely to type: the
-# keyboard's Latin letters and punctuation, and the whole alphabet of any other
-# script the report writes in.  The OFL lets documents embed the fonts.
-#
-# Subsetting costs about 30 ms a font and importing fontTools 0.13 s, so what
-# a font file holds and each subset made are kept in the template cache
-# (compose/cache.py); a run whose characters were seen before reads them back
-# without importing fontTools.  fontTools, not HarfBuzz, makes the subsets:
-# its version is pinned with reportgen's, so the same input gives the same
-# DOCX bytes on every machine.
+# the document uses is embedded, cut down (fontfiles.py) to the characters the
+# document holds, plus those a reviewer is likely to type: the keyboard's
+# Latin letters and punctuation, and the whole alphabet of any other script
+# the report writes in.  The fonts' licences (OFL, Bitstream Vera) allow
+# embedding them in documents.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
-import os
-import tempfile
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
@@ -33,16 +21,13 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 
-from ..compose.cache import cache_folder
 from ..errors import TemplateError
 from ..results import Warnings
 from ..templates import Theme
-from . import oxml
+from . import fontfiles, oxml
 from .namespaces import qn
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
-# Changes whenever what is cached or how subsets are made changes.
-CACHE_FORMAT = "reportgen-fonts-1"
 # Printable ASCII, Latin-1 and the typographic punctuation of Western keyboards
 # and of the report's own fixed text.
 KEYBOARD = frozenset(
@@ -62,21 +47,6 @@ ALPHABETS: tuple[tuple[range, frozenset[int]], ...] = (
 _RESTRICTED, _PREVIEW, _EDITABLE, _NO_SUBSETTING, _BITMAP_ONLY = 0x2, 0x4, 0x8, 0x100, 0x200
 
 
-@dataclass(frozen=True)
-class FaceInfo:
-    """What embedding needs to know of a font file, read once (fontTools) and cached."""
-
-    family: str
-    codepoints: frozenset[int]
-    panose: str  # 20 hex digits
-    unicode_ranges: tuple[int, int, int, int]  # OS/2 ulUnicodeRange1–4
-    code_pages: tuple[int, int]  # OS/2 ulCodePageRange1–2
-    kind: str  # w:family: "roman", "swiss" or "auto"
-    fixed_pitch: bool
-    fs_type: int
-    truetype: bool  # glyf outlines: Word embeds TrueType fonts only
-
-
 def embed_fonts(document: DocxDocument, theme: Theme, warnings: Warnings) -> None:
     """Embed the theme's font files for the characters of ``document`` (python-docx)."""
     used = used_characters(document)
@@ -91,7 +61,7 @@ def embed_fonts(document: DocxDocument, theme: Theme, warnings: Warnings) -> Non
     for family, info, faces in plan:
         embedded: dict[str, tuple[str, str]] = {}  # style → (relationship id, key)
         for style, path, wanted in faces:
-            subset = _subset(path, wanted)
+            subset = fontfiles.subset_font(path, wanted)
             key = font_key(subset)
             number += 1
             name = PackURI(f"/word/fonts/font{number}.odttf")
@@ -122,7 +92,7 @@ def name_fallback_fonts(document: DocxDocument, theme: Theme, used: set[int]) ->
     the template carries a file with that character for.
     """
     cmaps = {
-        family: face_info(files.get("regular") or next(iter(files.values()))).codepoints
+        family: fontfiles.face_info(files.get("regular") or next(iter(files.values()))).codepoints
         for family in theme.families
         if (files := theme.files_of(family))
     }
@@ -182,17 +152,17 @@ def wanted_characters(used: Iterable[int], *, keyboard: bool = True) -> set[int]
 
 def _plan(
     theme: Theme, used: set[int], warnings: Warnings
-) -> list[tuple[str, FaceInfo, list[tuple[str, Path, frozenset[int]]]]]:
+) -> list[tuple[str, fontfiles.FaceInfo, list[tuple[str, Path, frozenset[int]]]]]:
     """Per family to embed: its font table facts, and each style's file and characters.
 
     The body and heading families are embedded for every character they have;
     a fallback family for the characters ``name_fallback_fonts`` sets in it:
     those a body or heading font lacks and no fallback before it has.
     """
-    infos: dict[str, dict[str, FaceInfo]] = {}
+    infos: dict[str, dict[str, fontfiles.FaceInfo]] = {}
     for family in theme.families:
         files = theme.files_of(family)  # none: an installed font, nothing to embed
-        infos[family] = {style: face_info(path) for style, path in sorted(files.items())}
+        infos[family] = {style: fontfiles.face_info(path) for style, path in sorted(files.items())}
         for style, info in infos[family].items():
             _check_family(family, style, files[style], info)
     cmaps = {
@@ -228,7 +198,7 @@ def _plan(
     return plan
 
 
-def _check_family(family: str, style: str, path: Path, info: FaceInfo) -> None:
+def _check_family(family: str, style: str, path: Path, info: fontfiles.FaceInfo) -> None:
     if "".join(info.family.split()).casefold() != "".join(family.split()).casefold():
         raise TemplateError(
             f"theme: fonts: files: {family}: {style}: {path.name} is a font of the family "
@@ -237,7 +207,7 @@ def _check_family(family: str, style: str, path: Path, info: FaceInfo) -> None:
         )
 
 
-def _refusal(info: FaceInfo) -> str | None:
+def _refusal(info: fontfiles.FaceInfo) -> str | None:
     """Why a font may not be embedded, or None."""
     if not info.truetype:
         return "Word embeds TrueType fonts only (this one has PostScript outlines)"
@@ -266,210 +236,3 @@ def obfuscate(data: bytes, key: str) -> bytes:
     key_bytes = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
     head = bytes(b ^ key_bytes[i % 16] for i, b in enumerate(data[:32]))
     return head + data[32:]
-
-
-# -- font files, read and subset through the cache --------------------------------------
-
-
-def _identity(path: Path) -> str:
-    """A font file as its cached facts and subsets know it: where it is, its size and time.
-
-    As Python's own bytecode cache does, a file is taken to be unchanged while its
-    size and modification time are; reading and hashing every font file instead
-    would cost more than the rest of the embedding.
-    """
-    info = path.stat()
-    return f"{path.resolve()}|{info.st_size}|{info.st_mtime_ns}|{info.st_ino}"
-
-
-def face_info(path: Path) -> FaceInfo:
-    """What ``path`` holds (family, characters, classification), from the cache if there."""
-    return _face_info(_identity(path), path)
-
-
-@lru_cache(maxsize=64)
-def _face_info(identity: str, path: Path) -> FaceInfo:
-    name = f"font-{_key(identity)}.json"
-    cached = _read_cache(name)
-    if cached is not None:
-        with contextlib.suppress(ValueError, KeyError, TypeError):
-            return _info_from_json(json.loads(cached))
-    info = _read_face(path)
-    _write_cache(name, json.dumps(_info_to_json(info), sort_keys=True).encode())
-    return info
-
-
-def _read_face(path: Path) -> FaceInfo:
-    from fontTools.ttLib import TTFont, TTLibError
-
-    try:
-        with TTFont(str(path), lazy=True) as font:
-            names = font["name"]
-            family = (
-                names.getDebugName(16) or names.getDebugName(1) or path.stem.split("-")[0]
-            ).strip()
-            os2 = font["OS/2"]
-            panose = os2.panose
-            digits = [
-                panose.bFamilyType, panose.bSerifStyle, panose.bWeight, panose.bProportion,
-                panose.bContrast, panose.bStrokeVariation, panose.bArmStyle, panose.bLetterForm,
-                panose.bMidline, panose.bXHeight,
-            ]  # fmt: skip
-            # PANOSE (latin text): serif styles 2–10 have serifs, 11–15 have none.
-            kind = "auto"
-            if panose.bFamilyType == 2:
-                kind = (
-                    "swiss"
-                    if panose.bSerifStyle >= 11
-                    else "roman"
-                    if panose.bSerifStyle >= 2
-                    else "auto"
-                )
-            return FaceInfo(
-                family=family,
-                codepoints=frozenset(font.getBestCmap() or {}),
-                panose="".join(f"{d:02X}" for d in digits),
-                unicode_ranges=(
-                    os2.ulUnicodeRange1,
-                    os2.ulUnicodeRange2,
-                    os2.ulUnicodeRange3,
-                    os2.ulUnicodeRange4,
-                ),
-                code_pages=(
-                    getattr(os2, "ulCodePageRange1", 0),
-                    getattr(os2, "ulCodePageRange2", 0),
-                ),
-                kind=kind,
-                fixed_pitch=bool(font["post"].isFixedPitch),
-                fs_type=int(os2.fsType),
-                truetype="glyf" in font,
-            )
-    except (TTLibError, OSError, KeyError, AttributeError, AssertionError) as error:
-        raise TemplateError(
-            f"theme: fonts: files: {path.name} is not a font file reportgen can read: {error}"
-        ) from None
-
-
-def _info_to_json(info: FaceInfo) -> dict:
-    ranges: list[list[int]] = []  # the character map as [first, last] runs
-    for code in sorted(info.codepoints):
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1][1] = code
-        else:
-            ranges.append([code, code])
-    return {**info.__dict__, "codepoints": ranges}
-
-
-def _info_from_json(data: dict) -> FaceInfo:
-    return FaceInfo(
-        family=str(data["family"]),
-        codepoints=frozenset(
-            c for first, last in data["codepoints"] for c in range(first, last + 1)
-        ),
-        panose=str(data["panose"]),
-        unicode_ranges=tuple(int(v) for v in data["unicode_ranges"]),  # type: ignore[arg-type]
-        code_pages=tuple(int(v) for v in data["code_pages"]),  # type: ignore[arg-type]
-        kind=str(data["kind"]),
-        fixed_pitch=bool(data["fixed_pitch"]),
-        fs_type=int(data["fs_type"]),
-        truetype=bool(data["truetype"]),
-    )
-
-
-def _subset(path: Path, codepoints: frozenset[int]) -> bytes:
-    return _subset_of(_identity(path), path, codepoints)
-
-
-@lru_cache(maxsize=64)
-def _subset_of(identity: str, path: Path, codepoints: frozenset[int]) -> bytes:
-    """``path`` cut down to ``codepoints``, from the cache or made and cached."""
-    name = f"font-{_key(identity, *sorted(codepoints))}.ttf"
-    cached = _read_cache(name)
-    if cached is not None:
-        return cached
-    data = make_subset(path, codepoints)
-    _write_cache(name, data)
-    return data
-
-
-def make_subset(path: Path, codepoints: Iterable[int]) -> bytes:
-    """A TrueType font of ``path``'s glyphs for ``codepoints``, as Word embeds fonts.
-
-    It keeps the full name table, the glyph names and the character map Word
-    and LibreOffice look fonts up by, and the hinting Word uses on screen.  The
-    OpenType layout tables go: Word applies neither kerning nor ligatures
-    unless a document asks (``w:kern``, ``w14:ligatures``), and reportgen's
-    styles do not, while reading them makes up two thirds of the time.
-    The font's own dates are kept, so that the bytes depend on nothing else.
-    """
-    import io
-
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    options = subset.Options()
-    options.glyph_names = True
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.name_legacy = True
-    options.notdef_glyph = True
-    options.notdef_outline = True
-    options.recalc_timestamp = False
-    options.layout_features = []
-    options.drop_tables = [*options.drop_tables, "GSUB", "GPOS", "GDEF"]
-    with TTFont(str(path), lazy=True, recalcTimestamp=False) as font:
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=sorted(codepoints))
-        subsetter.subset(font)
-        out = io.BytesIO()
-        font.save(out)
-    return out.getvalue()
-
-
-def _key(*parts: object) -> str:
-    text = "|".join(map(str, (CACHE_FORMAT, _fonttools_version(), *parts)))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-@lru_cache(maxsize=1)
-def _fonttools_version() -> str:
-    import fontTools
-
-    return str(fontTools.version)
-
-
-# Cached files end with the sha256 of what precedes it: a file cut short or
-# damaged is made again rather than embedded.
-
-
-def _read_cache(name: str) -> bytes | None:
-    folder = cache_folder()
-    if folder is None:
-        return None
-    try:
-        with open(folder / name, "rb") as file:
-            info = os.fstat(file.fileno())
-            if info.st_uid != os.geteuid() or info.st_mode & 0o022:
-                return None
-            data = file.read()
-    except OSError:
-        return None
-    body, check = data[:-32], data[-32:]
-    return body if len(data) > 32 and hashlib.sha256(body).digest() == check else None
-
-
-def _write_cache(name: str, data: bytes) -> None:
-    folder = cache_folder()
-    if folder is None:
-        return
-    # A full disk or a folder removed meanwhile only means subsetting next time.
-    with contextlib.suppress(OSError):
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".font-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data + hashlib.sha256(data).digest())
-            os.replace(temporary, folder / name)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
