@@ -46,12 +46,18 @@ def pdf_text(
 
 
 def libreoffice_convert(
-    source: Path, target_format: str, outdir: Path, *, infilter: str | None = None
+    source: Path,
+    target_format: str,
+    outdir: Path,
+    *,
+    infilter: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> Path:
     """Convert with LibreOffice headless, in a profile of its own (no lock clashes).
 
     ``infilter`` chooses the import filter and its options (for CSV: separator,
     quote, character set, first line), as ``soffice --infilter`` takes them.
+    ``env`` replaces the environment LibreOffice runs in (say, another fontconfig).
     """
     binary = shutil.which("soffice") or shutil.which("libreoffice")
     if binary is None:
@@ -73,6 +79,7 @@ def libreoffice_convert(
             capture_output=True,
             text=True,
             timeout=240,
+            env=env,
         )
     finally:
         shutil.rmtree(profile, ignore_errors=True)

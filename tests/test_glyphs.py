@@ -108,7 +108,7 @@ def test_spaces_joiners_and_other_invisible_characters_need_no_glyph(template: T
     assert warnings_for(template, f"Words{invisible} and more.") == []
 
 
-def test_a_font_the_theme_names_that_is_not_installed_is_named(tmp_path: Path) -> None:
+def test_a_font_the_theme_names_but_neither_carries_nor_finds_is_named(tmp_path: Path) -> None:
     folder = tmp_path / "meeting-report"
     shutil.copytree(TEMPLATE_FOLDER, folder)
     theme = yaml.safe_load((folder / "theme.yaml").read_text(encoding="utf-8"))
@@ -117,8 +117,8 @@ def test_a_font_the_theme_names_that_is_not_installed_is_named(tmp_path: Path) -
     found = warnings_for(load_template(folder), "Body text.")
     assert len(found) == 1
     assert found[0].startswith(
-        "PDF: the font “Nonexistent Serif Pro” the template asks for is not installed; "
-        "text set in it uses “"
+        "PDF: the font “Nonexistent Serif Pro” the template asks for is neither among its "
+        "font files nor installed; text set in it uses “"
     )
 
 

@@ -19,7 +19,7 @@ import yaml
 from docx import Document as open_docx
 from lxml import etree
 
-from reportgen.templates import find_template
+from reportgen.templates import SHIPPED_FAMILY_SUFFIX, find_template
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
@@ -111,11 +111,16 @@ def docx_body_font(docx: Path) -> str | None:
 
 
 def pdf_fonts(pdf: Path) -> set[str]:
-    """The embedded font names pdffonts lists, without subset prefix, spaces or dashes."""
+    """The embedded font names pdffonts lists, without subset prefix, spaces or dashes.
+
+    The mark the PDF's CSS gives the families a template carries goes too.
+    """
     listing = subprocess.run(
         ["pdffonts", str(pdf)], capture_output=True, text=True, check=True, timeout=60
     ).stdout.splitlines()[2:]
-    return {line.split()[0].split("+")[-1].replace("-", "").lower() for line in listing}
+    mark = SHIPPED_FAMILY_SUFFIX.strip().lower()
+    names = (line.split()[0].split("+")[-1].replace("-", "").lower() for line in listing)
+    return {name.replace(mark, "") for name in names}
 
 
 def font_key(family: str) -> str:

@@ -84,7 +84,7 @@ def _generate(
     if worker is not None:
         worker.warm_up(document, template)
     with timings.phase("docx"):
-        docx = write_docx(document, template)
+        docx = write_docx(document, template, warnings=warnings)
     render = worker.docx_to_pdf if worker is not None else docx_to_pdf
     pdf = render(docx, warnings, timings, template=template) if "pdf" in formats else None
 

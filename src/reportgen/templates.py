@@ -32,6 +32,28 @@ def templates_root() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
+# The styles a template may carry a font file for, as CSS describes each.
+FONT_STYLES: dict[str, tuple[str, str]] = {
+    "regular": ("normal", "normal"),  # (font-weight, font-style)
+    "bold": ("bold", "normal"),
+    "italic": ("normal", "italic"),
+    "bold italic": ("bold", "italic"),
+}
+# Added to the family name of a font the template carries, in the PDF's CSS
+# only: fontconfig would otherwise weigh an installed font of the same family
+# (another version, say) against the template's file and might pick it.
+SHIPPED_FAMILY_SUFFIX = " Template"
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """A font file a template carries: one family in one style."""
+
+    family: str
+    style: str  # a key of FONT_STYLES
+    path: Path
+
+
 @dataclass(frozen=True)
 class Theme:
     """Fonts, colours, sizes and margins shared by the DOCX styles and the print CSS."""
@@ -39,6 +61,9 @@ class Theme:
     body_font: str = "Noto Serif"
     heading_font: str = "Noto Sans"
     fallback_fonts: tuple[str, ...] = ("Noto Sans Georgian", "DejaVu Sans")
+    # The font files the template carries; a family without files is looked
+    # up among the fonts the machine has installed.
+    font_files: tuple[FontFile, ...] = ()
     sizes: dict[str, float] = field(default_factory=dict)  # points
     colors: dict[str, str] = field(default_factory=dict)  # "#rrggbb"
     margins: dict[str, float] = field(default_factory=dict)  # millimetres
@@ -54,10 +79,44 @@ class Theme:
     def margin(self, name: str) -> float:
         return float(self.margins.get(name, _DEFAULT_MARGINS[name]))
 
+    @property
+    def families(self) -> tuple[str, ...]:
+        """Every family the theme names: body, headings, then the fallbacks, once each."""
+        return tuple(dict.fromkeys((self.body_font, self.heading_font, *self.fallback_fonts)))
+
+    def files_of(self, family: str) -> dict[str, Path]:
+        """The files the template carries for ``family``, by style (empty: none)."""
+        return {f.style: f.path for f in self.font_files if f.family == family}
+
+    def css_family(self, family: str) -> str:
+        """The name ``family`` has in the PDF's CSS (see SHIPPED_FAMILY_SUFFIX)."""
+        return family + SHIPPED_FAMILY_SUFFIX if self.files_of(family) else family
+
+    def font_faces(self) -> str:
+        """``@font-face`` rules for the font files of the families the theme names."""
+        rules = []
+        for family in self.families:
+            for style, path in sorted(self.files_of(family).items()):
+                weight, slant = FONT_STYLES[style]
+                rules.append(
+                    "@font-face {\n"
+                    f"  font-family: {_quoted([self.css_family(family)])[0]};\n"
+                    f'  src: url("{path.as_uri()}");\n'
+                    f"  font-weight: {weight};\n"
+                    f"  font-style: {slant};\n"
+                    "}\n"
+                )
+        return "".join(rules)
+
     def css_variables(self) -> str:
-        """The theme as CSS custom properties, prepended to the template's print CSS."""
-        fonts_body = ", ".join(_quoted([self.body_font, *self.fallback_fonts]))
-        fonts_head = ", ".join(_quoted([self.heading_font, *self.fallback_fonts]))
+        """The theme as CSS: its fonts' ``@font-face`` rules and custom properties.
+
+        Each font stack names the theme's families only, so that a character
+        the template's fonts have is never drawn with an installed font.
+        """
+        fallbacks = [self.css_family(f) for f in self.fallback_fonts]
+        fonts_body = ", ".join(_quoted([self.css_family(self.body_font), *fallbacks]))
+        fonts_head = ", ".join(_quoted([self.css_family(self.heading_font), *fallbacks]))
         lines = [
             f"  --font-body: {fonts_body};",
             f"  --font-headings: {fonts_head};",
@@ -66,7 +125,7 @@ class Theme:
         lines += [f"  --size-{k}: {self.size(k)}pt;" for k in _DEFAULT_SIZES]
         lines += [f"  --color-{k.replace('_', '-')}: {self.color(k)};" for k in _DEFAULT_COLORS]
         lines += [f"  --margin-{k}: {self.margin(k)}mm;" for k in _DEFAULT_MARGINS]
-        return ":root {\n" + "\n".join(lines) + "\n}\n"
+        return self.font_faces() + ":root {\n" + "\n".join(lines) + "\n}\n"
 
 
 _DEFAULT_SIZES = {
@@ -217,10 +276,17 @@ def load_template(folder: Path, _depth: int = 0) -> Template:
             )
     else:
         logo = None
+    own_files = _font_files(folder, fonts.get("files"))
+    own_families = {f.family for f in own_files}
     theme = Theme(
         body_font=str(fonts.get("body", inherited.body_font)),
         heading_font=str(fonts.get("headings", inherited.heading_font)),
         fallback_fonts=tuple(str(f) for f in fonts.get("fallback", inherited.fallback_fonts)),
+        # A family this theme gives files for replaces the inherited files of that family.
+        font_files=(
+            *(f for f in inherited.font_files if f.family not in own_families),
+            *own_files,
+        ),
         sizes={
             **inherited.sizes,
             **{str(k): float(v) for k, v in (raw.get("sizes") or {}).items()},
@@ -244,6 +310,35 @@ def load_template(folder: Path, _depth: int = 0) -> Template:
         theme=theme,
         folders=(folder, *(parent.folders if parent else ())),
     )
+
+
+def _font_files(folder: Path, given: object) -> tuple[FontFile, ...]:
+    """``fonts.files`` of a theme: family → style → a file in the template folder."""
+    if not given:
+        return ()
+    where = f"{folder / THEME_FILE}: fonts: files"
+    if not isinstance(given, dict):
+        raise TemplateError(f"{where}: a mapping of family names to their files by style")
+    found: list[FontFile] = []
+    for family, styles in given.items():
+        if not isinstance(styles, dict) or not styles:
+            raise TemplateError(
+                f"{where}: {family}: a mapping of styles ({', '.join(FONT_STYLES)}) to files"
+            )
+        for style, name in styles.items():
+            style = str(style).replace("_", " ").strip().lower()
+            if style not in FONT_STYLES:
+                raise TemplateError(
+                    f"{where}: {family}: {style!r} is not a style; "
+                    f"the styles are {', '.join(FONT_STYLES)}"
+                )
+            path = (folder / str(name)).resolve()
+            if not path.is_file() or folder not in path.parents:
+                raise TemplateError(
+                    f"{where}: {family}: {style}: {name!r} is not a file in the template folder"
+                )
+            found.append(FontFile(str(family), style, path))
+    return tuple(found)
 
 
 def _read_theme(path: Path) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -22,13 +23,17 @@ class FetchRefused(ValueError):
 class TemplateFetcher(URLFetcher):
     """Fetches ``data:`` URLs, and ``file:`` URLs whose real path is inside ``folder``.
 
+    ``folder`` may be a template's folders (``Template.folders``): its own and
+    those of the templates it extends, whose files (print CSS, fonts) it uses.
     Everything else — http, https, ftp, files elsewhere, symlinks leading out
-    of the folder — is refused and noted in ``warnings`` (DESIGN.md, invariant 4).
+    of the folders — is refused and noted in ``warnings`` (DESIGN.md, invariant 4).
     """
 
-    def __init__(self, folder: Path, warnings: Warnings | None = None) -> None:
+    def __init__(self, folder: Path | Sequence[Path], warnings: Warnings | None = None) -> None:
         super().__init__(timeout=1, allowed_protocols=("data", "file"), allow_redirects=False)
-        self.root = folder.resolve()
+        folders = [folder] if isinstance(folder, Path) else list(folder)
+        self.roots = tuple(f.resolve() for f in folders)
+        self.root = self.roots[0]
         self.warnings = warnings
         self.refused: list[str] = []
 
@@ -63,8 +68,9 @@ class TemplateFetcher(URLFetcher):
             path = Path(url2pathname(parts.path)).resolve()
         except (OSError, RuntimeError, ValueError):
             return None
-        if not path.is_relative_to(self.root):
+        root = next((r for r in self.roots if path.is_relative_to(r)), None)
+        if root is None:
             return None
         if not path.is_file():
-            raise FileNotFoundError(f"no file {path.relative_to(self.root)} in the template folder")
+            raise FileNotFoundError(f"no file {path.relative_to(root)} in the template folder")
         return path

@@ -1,4 +1,4 @@
-"""Characters no font of the template can draw, and template fonts that are not installed.
+"""Characters no font of the template can draw, and template fonts it neither carries nor finds.
 
 Pango draws a character none of the CSS font stack has with whatever font
 the machine happens to have, or as an empty box; neither is what the
@@ -20,6 +20,7 @@ from typing import Any
 import cffi
 
 from ..results import Warnings
+from ..templates import SHIPPED_FAMILY_SUFFIX
 from .patches import import_weasyprint
 
 import_weasyprint()  # the first import of WeasyPrint goes through it (see patches.py)
@@ -199,21 +200,22 @@ def check_glyphs(
     for stack, chars in seen.items():
         matched = [font for family in stack if (font := fonts.match(family)) is not None]
         absent += [font for font in matched if not font.installed and font not in absent]
-        usable = [font for font in matched if font.installed]
+        # A family neither carried nor installed is drawn in fontconfig's substitute
+        # (and named in a warning of its own): its characters are drawn.
         for char, context in chars.items():
-            if char not in missing and not any(font.has(char) for font in usable):
+            if char not in missing and not any(font.has(char) for font in matched):
                 missing[char] = (stack, context)
 
     for font in absent:
         warnings.warn(
-            f"PDF: the font “{font.requested}” the template asks for is not installed; "
-            f"text set in it uses “{font.used}” instead"
+            f"PDF: the font “{_family(font.requested)}” the template asks for is neither "
+            f"among its font files nor installed; text set in it uses “{font.used}” instead"
         )
     named = list(missing.items())[:NAMED_CHARACTERS]
     for char, (stack, context) in named:
         warnings.warn(
-            f"PDF: no font in the theme's stack ({', '.join(stack)}) has a glyph for "
-            f"{_name(char)} (in “{context}”)"
+            f"PDF: no font in the theme's stack ({', '.join(map(_family, stack))}) has a "
+            f"glyph for {_name(char)} (in “{context}”)"
         )
     rest = list(missing)[NAMED_CHARACTERS:]
     if rest:
@@ -221,6 +223,11 @@ def check_glyphs(
         warnings.warn(
             f"PDF: {len(rest)} more characters have no glyph in the theme's fonts: {listed}"
         )
+
+
+def _family(css_name: str) -> str:
+    """A family as the theme names it (the CSS marks those the template carries)."""
+    return css_name.removesuffix(SHIPPED_FAMILY_SUFFIX)
 
 
 def _name(char: str) -> str:

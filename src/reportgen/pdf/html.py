@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import re
 from html import escape
+from pathlib import Path
 
 from .. import documents as d
 from ..links import safe_href
@@ -135,9 +136,14 @@ class _HtmlWriter:
     def _watermark(self, label: str) -> str:
         """The big diagonal mark: a picture of the letters, so that it is not in the text."""
         theme = self.template.theme
-        svg = watermark_svg(
-            label, (theme.heading_font, *theme.fallback_fonts), theme.color("draft")
-        )
+        fonts: list[Path | str] = []
+        for family in (theme.heading_font, *theme.fallback_fonts):
+            files = theme.files_of(family)
+            # print.css sets the mark in bold; a family carried without a bold file
+            # still gives its own letters, never an installed font's.
+            carried = files.get("bold") or files.get("regular") or next(iter(files.values()), None)
+            fonts.append(carried or family)
+        svg = watermark_svg(label, fonts, theme.color("draft"))
         if svg is None:  # no font file to draw from: the mark as text, as before
             return f'<div class="draft-watermark" aria-hidden="true">{text(label)}</div>\n'
         picture = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")

@@ -95,6 +95,10 @@ def import_weasyprint() -> None:
                 # WeasyPrint warns on import when the system lacks HarfBuzz-Subset;
                 # it then subsets fonts with fontTools, which works.
                 warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
+                # And when fontconfig finds no installed font at all: a template
+                # brings its own font files (@font-face), and glyphs.py names
+                # any family the template names but neither carries nor finds.
+                warnings.filterwarnings("ignore", r".*FontConfig.*Expect ugly output", UserWarning)
                 import weasyprint.text.ffi  # noqa: F401  (imports weasyprint first)
         finally:
             if patch:

@@ -62,7 +62,7 @@ def render_pdf(
 
     if not template.css.is_file():
         raise TemplateError(f"template {template.name!r} has no {template.css.name}")
-    fetcher = TemplateFetcher(template.folder, warnings)
+    fetcher = TemplateFetcher(template.folders or (template.folder,), warnings)
     base_url = template.folder.as_uri() + "/"
     fonts = FontConfiguration()
     with _weasyprint_messages(warnings):

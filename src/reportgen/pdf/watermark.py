@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -16,14 +17,15 @@ from pathlib import Path
 LETTER_SPACING = 0.08
 
 
-def watermark_svg(label: str, families: tuple[str, ...], color: str) -> bytes | None:
-    """``label`` in the first of ``families`` (bold) that has all its letters, as SVG.
+def watermark_svg(label: str, fonts: Sequence[Path | str], color: str) -> bytes | None:
+    """``label`` in the first of ``fonts`` that has all its letters, as SVG.
 
-    None when no font file can be found or read: the caller then prints the
-    mark as text, as before.
+    Each of ``fonts`` is a font file (one the template carries) or a family
+    name, looked up in bold among the installed fonts.  None when no font
+    file can be found or read: the caller then prints the mark as text.
     """
-    for family in families:
-        path = _font_file(family)
+    for font in fonts:
+        path = font if isinstance(font, Path) else _font_file(font)
         if path is None:
             continue
         try:

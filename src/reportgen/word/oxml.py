@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import copy
+from collections.abc import Callable, Iterable, Mapping
 
 from docx.shared import Pt
 from lxml import etree
@@ -393,6 +394,42 @@ def configure_settings(settings: etree._Element, *, language: str, has_footnotes
             setting.set(qn("w:val"), "15")
 
 
+def _insert_after(
+    parent: etree._Element, child: etree._Element, predecessors: Iterable[str]
+) -> None:
+    tags = {qn(t) for t in predecessors}
+    at = 0
+    for i, existing in enumerate(parent):
+        if existing.tag in tags:
+            at = i + 1
+    parent.insert(at, child)
+
+
+# w:settings children that may come before w:embedTrueTypeFonts (ECMA-376 §17.15.1.78).
+_BEFORE_EMBEDTRUETYPEFONTS = (
+    "w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation",
+    "w:removeDateAndTime", "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape",
+    "w:printPostScriptOverText", "w:printFractionalCharacterWidth", "w:printFormsData",
+)  # fmt: skip
+
+
+def embed_fonts_setting(settings: etree._Element) -> None:
+    """Tell Word the document embeds its fonts, and to keep only the characters used.
+
+    With ``w:embedTrueTypeFonts`` a reviewer's Word keeps embedding the fonts when
+    it saves; ``w:saveSubsetFonts`` keeps that embedding as small as ours.
+    """
+    for tag in ("w:embedTrueTypeFonts", "w:saveSubsetFonts"):
+        remove(settings, tag)
+    embed = element("w:embedTrueTypeFonts")
+    _insert_after(settings, embed, _BEFORE_EMBEDTRUETYPEFONTS)
+    _insert_after(
+        settings,
+        element("w:saveSubsetFonts"),
+        (*_BEFORE_EMBEDTRUETYPEFONTS, "w:embedTrueTypeFonts", "w:embedSystemFonts"),
+    )
+
+
 def set_language(rpr: etree._Element, language: str) -> None:
     """``w:lang`` on run properties (the document defaults), keeping its place in the sequence."""
     lang = rpr.find(qn("w:lang"))
@@ -412,6 +449,99 @@ def set_fonts(rpr: etree._Element, font: str) -> None:
             del fonts.attrib[attr]
     for script in ("ascii", "hAnsi", "eastAsia", "cs"):
         fonts.set(qn(f"w:{script}"), font)
+
+
+def split_run_by_font(r: etree._Element, font_for: Callable[[str], str | None]) -> None:
+    """Split run ``r`` where its characters need another font than its own.
+
+    ``font_for`` names the font a character needs, or None for the run's own.
+    Each piece is a copy of the run's properties holding the consecutive text
+    that needs one font; a piece needing another font names it in ``w:rFonts``.
+    Breaks, tabs and the like stay with the run's own font.
+    """
+    rpr = r.find(RPR)
+    pieces: list[tuple[str | None, etree._Element | str]] = []
+    for child in r:
+        if child is rpr:
+            continue
+        if child.tag != T or not child.text:
+            pieces.append((None, child))
+            continue
+        for char in child.text:
+            font = font_for(char)
+            if pieces and pieces[-1][0] == font and isinstance(pieces[-1][1], str):
+                pieces[-1] = (font, pieces[-1][1] + char)
+            else:
+                pieces.append((font, char))
+    if all(font is None for font, _ in pieces):
+        return
+    parent, at = r.getparent(), r.getparent().index(r)
+    runs: list[etree._Element] = []
+    current: str | bool | None = False  # False: no run yet
+    for font, piece in pieces:
+        if font != current:
+            new = etree.Element(R)
+            if rpr is not None or font is not None:
+                props = copy.deepcopy(rpr) if rpr is not None else etree.Element(RPR)
+                if font is not None:
+                    set_fonts(props, font)
+                new.append(props)
+            runs.append(new)
+            current = font
+        if isinstance(piece, str):
+            _t(runs[-1], piece)
+        else:
+            runs[-1].append(piece)
+    parent.remove(r)
+    for offset, new in enumerate(runs):
+        parent.insert(at + offset, new)
+
+
+def run_font(r: etree._Element, style_fonts: Mapping[str, str]) -> str | None:
+    """The font a run names itself or through its character style, if any."""
+    rpr = r.find(RPR)
+    if rpr is None:
+        return None
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is not None and fonts.get(qn("w:ascii")):
+        return fonts.get(qn("w:ascii"))
+    style = rpr.find(RSTYLE)
+    return style_fonts.get(style.get(VAL, "")) if style is not None else None
+
+
+def style_fonts(styles: etree._Element) -> tuple[dict[str, str], str | None, str | None]:
+    """The font of every style (``w:rFonts/@w:ascii``, through ``w:basedOn``).
+
+    Returns the fonts by style id, the document default font and the id of
+    the default paragraph style.
+    """
+    own: dict[str, tuple[str | None, str | None]] = {}  # id → (font, based on)
+    default_style = None
+    for style in styles.iterfind(qn("w:style")):
+        style_id = style.get(qn("w:styleId"))
+        if style_id is None:
+            continue
+        fonts = style.find(f"{RPR}/{qn('w:rFonts')}")
+        based = style.find(qn("w:basedOn"))
+        own[style_id] = (
+            fonts.get(qn("w:ascii")) if fonts is not None else None,
+            based.get(VAL) if based is not None else None,
+        )
+        if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true"):
+            default_style = style_id
+    defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{RPR}/{qn('w:rFonts')}")
+    default_font = defaults.get(qn("w:ascii")) if defaults is not None else None
+
+    resolved: dict[str, str] = {}
+    for style_id in own:
+        seen, at = set(), style_id
+        while at in own and at not in seen:
+            seen.add(at)
+            font, at = own[at][0], own[at][1]  # type: ignore[assignment]
+            if font:
+                resolved[style_id] = font
+                break
+    return resolved, default_font, default_style
 
 
 def set_size(rpr: etree._Element, half_points: int) -> None:
@@ -498,6 +628,63 @@ def set_border_color(ppr: etree._Element, color: str) -> None:
 def remove(parent: etree._Element, tag: str) -> None:
     for old in parent.findall(qn(tag)):
         parent.remove(old)
+
+
+# -- the font table and embedded fonts ------------------------------------------------
+
+# The element that embeds each style of a family, in schema order (ECMA-376 §17.8.3).
+EMBED_ELEMENTS = {
+    "regular": "w:embedRegular",
+    "bold": "w:embedBold",
+    "italic": "w:embedItalic",
+    "bold italic": "w:embedBoldItalic",
+}
+
+
+def font_table(data: bytes) -> etree._Element:
+    """``word/fontTable.xml`` as a tree."""
+    return parse_part(data, "word/fontTable.xml", keep_comments=True)
+
+
+def serialize(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def add_font(
+    root: etree._Element,
+    name: str,
+    *,
+    panose: str,
+    unicode_ranges: tuple[int, int, int, int],
+    code_pages: tuple[int, int],
+    kind: str,
+    fixed_pitch: bool,
+    embedded: Mapping[str, tuple[str, str]],
+) -> None:
+    """A ``w:font`` for ``name`` (in place of any of that name) and its embedded files.
+
+    ``embedded`` maps a style (``"regular"``, ``"bold"``, …) to the relationship
+    id of its font part and the GUID the part is obfuscated with.  The
+    classification (PANOSE, Unicode and code page ranges) comes from the font's
+    OS/2 table: Word picks a substitute by it where the font cannot be used.
+    """
+    for old in root.findall(qn("w:font")):
+        if old.get(qn("w:name")) == name:
+            root.remove(old)
+    font = sub(root, "w:font", name=name)
+    sub(font, "w:panose1", val=panose)
+    # ANSI_CHARSET for a font with Latin-1, DEFAULT_CHARSET otherwise.
+    sub(font, "w:charset", val="00" if code_pages[0] & 1 else "01")
+    sub(font, "w:family", val=kind)
+    sub(font, "w:pitch", val="fixed" if fixed_pitch else "variable")
+    usb = {f"usb{i}": f"{v:08X}" for i, v in enumerate(unicode_ranges)}
+    csb = {f"csb{i}": f"{v:08X}" for i, v in enumerate(code_pages)}
+    sub(font, "w:sig", **usb, **csb)
+    for style, tag in EMBED_ELEMENTS.items():
+        if style in embedded:
+            rid, key = embedded[style]
+            embed = sub(font, tag, fontKey=key, subsetted="1")
+            embed.set(R_ID, rid)
 
 
 # -- the Office theme ---------------------------------------------------------------

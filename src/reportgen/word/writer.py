@@ -24,6 +24,7 @@ from ..provenance import RECORD_NS, RECORD_PART, Entry, Record, block_markdown, 
 from ..results import Warnings
 from ..templates import Template
 from . import oxml, package
+from .fonts import embed_fonts
 from .namespaces import qn
 from .styles import (
     DRAFT_LABEL,
@@ -134,6 +135,7 @@ class _Writer:
             language=self.language,
             has_footnotes=self.footnotes is not None,
         )
+        embed_fonts(self.doc, self.theme, self.warnings)
         out = io.BytesIO()
         self.doc.save(out)
         return package.finish(out.getvalue(), epoch=package.source_date_epoch())
