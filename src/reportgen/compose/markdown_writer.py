@@ -38,11 +38,10 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
-from urllib.parse import urlsplit
 
 from .. import documents as d
+from ..links import safe_href
 from ..results import Warnings
-from .markdown import SAFE_LINK_SCHEMES
 
 _SPACE = re.compile(r"[ \t\r\n]+")
 _ENTITY_LIKE = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
@@ -104,7 +103,7 @@ def plain_text(inlines: list[d.Inline], *, warnings: Warnings | None = None) -> 
                 warnings.warn(f"a footnote cannot be kept in a plain text field: {note[:60]!r}")
             else:
                 kind = {d.Emphasis: "emphasis", d.Strong: "bold", d.Link: "a link"}[type(node)]
-                if isinstance(node, d.Link) and _safe_href(node.href):
+                if isinstance(node, d.Link) and safe_href(node.href):
                     warnings.warn(f"a link cannot be kept in a plain text field: {node.href}")
                 elif not isinstance(node, d.Link):
                     text = d.plain_text(node.children).strip()
@@ -223,7 +222,7 @@ def _atoms(
         elif isinstance(node, d.Strong):
             out.extend(_atoms(node.children, True, italic, href, warnings))
         elif isinstance(node, d.Link):
-            safe = _safe_href(node.href)
+            safe = safe_href(node.href)
             if safe is None:
                 warnings.warn(f"the link to {node.href[:60]!r} is kept as its text only")
             out.extend(_atoms(node.children, bold, italic, safe or href, warnings))
@@ -323,21 +322,6 @@ def _whitespace(ch: str) -> bool:
 def _punctuation(ch: str) -> bool:
     """Punctuation as Markdown decides emphasis by it (markdown-it's isPunctChar)."""
     return unicodedata.category(ch)[0] in "PS"
-
-
-def _safe_href(href: str) -> str | None:
-    """The address if it is one a report may link to (http, https, mailto), else None."""
-    href = href.strip()
-    if not href or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in href):
-        return None
-    try:
-        parts = urlsplit(href)
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower() + ":"
-    if scheme not in SAFE_LINK_SCHEMES or (scheme != "mailto:" and not parts.netloc):
-        return None
-    return href
 
 
 def _words(inlines: list[d.Inline]) -> str:
