@@ -301,11 +301,12 @@ def example_edits(editor: YamlEditor) -> None:
     editor.set(("topics", 0, "title"), "A shorter title")
     editor.set(("topics", 0, "points", 0), "A reworded point, with **strong** words in it.")
     editor.delete(("topics", 0, "points", 1))
-    editor.insert(("topics", 1, "points"), 1, "A point added by a reviewer.")
-    editor.move(("topics",), 0, len(topics) - 1)
-    editor.set(("topics", 1, "summary"), topics[2]["summary"] + "\nAnd one more line.\n")
+    points = topics[1].get("points", [])
+    editor.insert(("topics", 1, "points"), min(1, len(points)), "A point added by a reviewer.")
+    editor.set(("topics", 1, "summary"), topics[1]["summary"] + "\nAnd one more line.\n")
     if "good_practices" in topics[-1]:
-        editor.delete(("topics", len(topics) - 2, "good_practices"))
+        editor.delete(("topics", len(topics) - 1, "good_practices"))
+    editor.move(("topics",), 0, len(topics) - 1)
     editor.set(("quotes", 0, "text"), data["quotes"][0]["text"].replace("e", "é"))
     editor.set(("quotes", 0, "speaker"), "A. Speaker")
     recommendations = data.get("recommendations", [])
@@ -342,6 +343,8 @@ def test_edits_to_every_kind_of_field_of_the_examples_read_back_and_validate(
     example_edits(editor)
     result = editor.text()
     assert parse_yaml(result, "x").data == editor.data
+    for sibling in source.parent.iterdir():  # a participant list may live beside the input
+        (tmp_path / sibling.name).write_bytes(sibling.read_bytes())
     target = tmp_path / source.name
     target.write_text(result, encoding="utf-8")
     problems = [p for p in validate_file(target) if "overrides" not in p.field]
