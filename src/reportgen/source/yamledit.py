@@ -66,7 +66,8 @@ class YamlEditor:
         self._splices: list[tuple[int, int, int, str]] = []  # start, old end, delta, removed
         self._verified = True
         self._root = yamltree.compose(self._text, name)
-        loaded = build_data(self._root, name)
+        with yamltree.without_collection():
+            loaded = build_data(self._root, name)
         if loaded.problems:
             raise InputError(
                 f"{name}: cannot edit an input that does not read", problems=loaded.problems
@@ -90,7 +91,8 @@ class YamlEditor:
         """The edited document, checked to read back as ``data``."""
         if not self._verified:
             root = yamltree.compose(self._text, self.name)
-            loaded = build_data(root, self.name)
+            with yamltree.without_collection():
+                loaded = build_data(root, self.name)
             if loaded.problems or not _same(loaded.data, self._data):
                 where = _difference(loaded.data, self._data, ())
                 raise YamlEditError(
@@ -264,7 +266,7 @@ class YamlEditor:
                     node, path[:depth], "it is an alias (`*name`) of a value written elsewhere"
                 )
             if isinstance(part, int) and isinstance(node, SequenceNode):
-                if not -len(node.value) <= part < len(node.value):
+                if not 0 <= part < len(node.value):
                     raise IndexError(f"{field_path(path[: depth + 1])}: no such item")
                 node = node.value[part]
             elif isinstance(node, MappingNode) and not isinstance(part, int):
