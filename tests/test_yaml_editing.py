@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.errors import InputError
-from reportgen.source import yamltree
+from reportgen.source import yamledit, yamlstyle, yamltree
 from reportgen.source.loader import validate_file
 from reportgen.source.yamledit import YamlEditor
 from reportgen.source.yamlload import parse_yaml
@@ -414,3 +414,29 @@ def test_edits_are_the_same_with_pyyamls_own_parser(
     monkeypatch.setattr(yamltree, "_Parser", yamltree._PythonParser)
     source, edits, expected = CASES[name]
     assert edited(source, *edits) == expected
+
+
+def test_a_style_that_would_read_back_differently_gives_way_to_double_quotes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A broken plain style: "text" written as `text: x`, which YAML reads as a mapping.
+    monkeypatch.setattr(yamlstyle, "render", lambda value, layout: f"{value}: x")
+    assert edited("a: one\nb: two\n", ("set", ("a",), "three")) == 'a: "three"\nb: two\n'
+
+
+def test_an_edit_that_cannot_read_back_is_refused_and_no_text_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(yamlstyle, "render", lambda value, layout: f"{value}: x")
+    monkeypatch.setattr(yamledit, "_safe_scalar", lambda value: "[broken")
+    editor = YamlEditor("a: one\nb: two\n", "input.yaml")
+    with pytest.raises(yamledit.YamlEditError, match=r"input.yaml: a: .*nothing was written"):
+        editor.set(("a",), "three")
+    with pytest.raises(yamledit.YamlEditError):
+        editor.text()
+
+
+def test_the_width_a_text_is_wrapped_at_is_told() -> None:
+    editor = YamlEditor(CASES["a folded block stays folded, wrapped as it was"][0], "x")
+    assert editor.line_width(("q",)) == 68  # its longest line
+    assert editor.line_width(("r",)) is None

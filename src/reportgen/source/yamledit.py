@@ -45,7 +45,10 @@ _MISSING = object()
 
 
 class YamlEditError(RuntimeError):
-    """An edit would not read back as intended: a bug in reportgen; nothing is written."""
+    """An edit would not read back as intended: a bug in reportgen; nothing is written.
+
+    The editor is not used any further: ``text()`` raises it again.
+    """
 
 
 class YamlEditor:
@@ -65,6 +68,7 @@ class YamlEditor:
         self._nl = "\r\n" if "\r\n" in self._text else "\n"
         self._splices: list[tuple[int, int, int, str]] = []  # start, old end, delta, removed
         self._verified = True
+        self._failed: str | None = None  # an edit failed: the editor is not to be trusted
         self._root = yamltree.compose(self._text, name)
         with yamltree.without_collection():
             loaded = build_data(self._root, name)
@@ -89,6 +93,8 @@ class YamlEditor:
 
     def text(self) -> str:
         """The edited document, checked to read back as ``data``."""
+        if self._failed:
+            raise YamlEditError(self._failed)
         if not self._verified:
             root = yamltree.compose(self._text, self.name)
             with yamltree.without_collection():
@@ -525,10 +531,11 @@ class YamlEditor:
     def _reread_item(self, dash: int, expected: Any, path: FieldPath, index: int) -> Node:
         root = self._reread(dash, expected, item=True)
         if not isinstance(root, SequenceNode):
-            raise YamlEditError(
+            self._failed = (
                 f"{self.name}: {field_path((*path, index))}: the edited YAML would not read back "
                 "as intended; nothing was written"
             )
+            raise YamlEditError(self._failed)
         return root.value[0]
 
     def _attempt(
@@ -549,10 +556,11 @@ class YamlEditor:
             if root is not None:
                 return root
             self._undo()
-        raise YamlEditError(
+        self._failed = (
             f"{self.name}: {field_path(path)}: the edited YAML would not read back as intended; "
             "nothing was written"
         )
+        raise YamlEditError(self._failed)
 
     # -- the edits, inside ------------------------------------------------------
 
@@ -755,14 +763,14 @@ class YamlEditor:
         return None
 
     def _edit_flow(
-        self, path: FieldPath, chain: list[Node], change: Callable[[list[Any]], None] | None
+        self, path: FieldPath, chain: list[Node], change: Callable[[Any], None] | None
     ) -> None:
         """Rewrite a flow collection (``[a, b]``) after ``change`` to its data, keeping
         the text of the values that did not change."""
         level = self._entry_level([*chain, chain[-1]])
         outer_path = path[: level + 1]
         if change is not None:
-            self._get_or_make(path, change)
+            change(self._get(path))
         outer = chain[level + 1]
         entry = self._entry_start(chain[level], _index(chain[level], path[level]))
         start, end = self._start(outer), self._end(outer)
@@ -775,9 +783,6 @@ class YamlEditor:
             outer_path, render, expected, item=isinstance(chain[level], SequenceNode)
         )
         self._graft(chain[level], path[level], root)
-
-    def _get_or_make(self, path: FieldPath, change: Callable[[list[Any]], None]) -> None:
-        change(self._get(path))
 
     def _graft(self, parent: Node, part: str | int, root: Node) -> None:
         """Put the node of a re-read entry in its place in the tree."""
