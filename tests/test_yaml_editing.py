@@ -438,5 +438,8 @@ def test_an_edit_that_cannot_read_back_is_refused_and_no_text_is_given(
 
 def test_the_width_a_text_is_wrapped_at_is_told() -> None:
     editor = YamlEditor(CASES["a folded block stays folded, wrapped as it was"][0], "x")
-    assert editor.line_width(("q",)) == 68  # its longest line
+    assert editor.line_width(("q",)) == 66  # its longest line, less its indentation
     assert editor.line_width(("r",)) is None
+    summary = "s: |\n    one two three\n    four\n\n    five\nt: x\n"
+    assert YamlEditor(summary, "x").line_width(("s",)) == 13
+    assert YamlEditor(summary, "x").line_width(("t",)) is None

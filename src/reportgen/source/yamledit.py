@@ -253,12 +253,23 @@ class YamlEditor:
             self._add_key((), key, copy.deepcopy(value))
 
     def line_width(self, path: FieldPath) -> int | None:
-        """The column a multi-line text value at ``path`` is wrapped at, if it is wrapped."""
+        """How many characters the lines of the text at ``path`` hold at most, its
+        indentation not counted; None when it is written on one line.
+
+        For writing a changed Markdown field wrapped as the rapporteur wrapped
+        it: ``markdown_writer.to_markdown(blocks, width=editor.line_width(path))``.
+        """
         chain = self._walk(tuple(path))
         node = chain[-1]
         if not isinstance(node, ScalarNode) or len(chain) < 2:
             return None
-        return self._scalar_layout(node, chain[-2], tuple(path)).width
+        layout = self._scalar_layout(node, chain[-2], tuple(path))
+        if node.style == "|":
+            lines = self._text[self._next_line(self._start(node)) : self._end(node)].splitlines()
+            if len(lines) < 2:
+                return None
+            return max(len(line.rstrip("\r")) for line in lines) - layout.indent
+        return None if layout.width is None else layout.width - layout.indent
 
     # -- reading the tree -------------------------------------------------------
 
