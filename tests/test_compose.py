@@ -35,6 +35,7 @@ MARKDOWN_CASES = [
     ('"quoted" -- dash', "<p>“quoted” – dash</p>"),
     ("- one\n- two", "<ul><li>one</li><li>two</li></ul>"),
     ("3. three\n4. four", '<ol start="3"><li>three</li><li>four</li></ol>'),
+    ("0. zero\n1. one", '<ol start="0"><li>zero</li><li>one</li></ol>'),
     ("A note[^1].\n\n[^1]: The *note*.", "<p>A note<note><p>The <em>note</em>.</p></note>.</p>"),
     ("# Heading", "<p><strong>Heading</strong></p>"),
     ("![alt](http://tracker.example/x.png)", "<p>alt</p>"),

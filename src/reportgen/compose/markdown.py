@@ -83,7 +83,7 @@ class _Writer:
             return "</ul>"
         if kind == "ordered_list_open":
             start = token.attrGet("start")
-            return f'<ol start="{int(start)}">' if start else "<ol>"
+            return f'<ol start="{int(start)}">' if start is not None else "<ol>"
         if kind == "ordered_list_close":
             return "</ol>"
         if kind == "list_item_open":

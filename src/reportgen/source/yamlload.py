@@ -168,7 +168,11 @@ def read_yaml(path: Path | str, loader: type[Any] | None = None) -> Loaded:
     are returned in ``Loaded.problems`` so they are reported with the others.
     """
     name = str(path)
-    text = _read_text(Path(path), name)
+    return parse_yaml(_read_text(Path(path), name), name, loader)
+
+
+def parse_yaml(text: str, name: str, loader: type[Any] | None = None) -> Loaded:
+    """Read YAML ``text`` (as if from the file ``name``) into plain data, as ``read_yaml`` does."""
     builder = _Builder(name)
     try:
         try:
@@ -190,6 +194,21 @@ def read_yaml(path: Path | str, loader: type[Any] | None = None) -> Loaded:
                 f"the file must be a mapping of keys such as `report:` and `event:`, found {found}",
             )
         builder.loaded.lines[()] = 1
+        builder.loaded.data = builder.build(node, (), 0, None)
+    except _Stop as stop:
+        problems = [*builder.loaded.problems, Problem(name, stop.line, "", stop.message)]
+        raise InputError(f"{name}: {stop.message}", problems=problems) from None
+    return builder.loaded
+
+
+def build_data(node: Node, name: str) -> Loaded:
+    """Plain data from an already composed node tree, with the checks ``read_yaml`` makes.
+
+    For a tree composed elsewhere (``source/yamltree.py``); problems are
+    returned in ``Loaded.problems``, an unreadable tree raises InputError.
+    """
+    builder = _Builder(name)
+    try:
         builder.loaded.data = builder.build(node, (), 0, None)
     except _Stop as stop:
         problems = [*builder.loaded.problems, Problem(name, stop.line, "", stop.message)]
