@@ -93,10 +93,10 @@ def new_record(document: d.Document, workshop: object) -> Record:
         key=lambda p: [(0, x, 0) if isinstance(x, str) else (1, "", x) for x in parse_path(p)],
     )
     record = Record(fields={path: resolve(workshop, path) for path in ordered})
-    from .absorb.markdown import markdown_of
+    from .compose.markdown_writer import to_markdown
 
     for path, blocks in field_groups(document.children, _markdown_field):
-        record.generated[path] = markdown_of(blocks)
+        record.generated[path] = to_markdown(blocks)
     return record
 
 
@@ -107,9 +107,9 @@ def _markdown_field(block: d.Paragraph | d.Heading) -> str | None:
 
 def block_markdown(block: d.Paragraph | d.Heading, kind: str) -> str:
     """A block's text as absorb compares it: as Markdown."""
-    from .absorb.markdown import markdown_of
+    from .compose.markdown_writer import to_markdown
 
-    return markdown_of([block])
+    return to_markdown([d.Paragraph(block.children)])
 
 
 def leaves(block: d.Block):
@@ -189,7 +189,7 @@ class Entry:
 
     key: str
     origin: d.Origin
-    markdown: str  # the block as generated, written as Markdown (absorb.markdown)
+    markdown: str  # the block as generated, written as Markdown (compose.markdown_writer)
     kind: str = "paragraph"  # "paragraph", "heading", "attribution", "contents"
 
 

@@ -179,8 +179,8 @@ def paragraph_texts(data: bytes, skip_blocks: frozenset[str] = frozenset()) -> l
     style, whether or not an editor wrote that out.  ``skip_blocks`` leaves
     out composed blocks of those names.
     """
+    from ..compose.markdown_writer import to_markdown
     from .changes import in_header_row, without_strong
-    from .markdown import markdown_of
     from .reviewed import read_reviewed
 
     found = read_reviewed(data, accept_changes=True, where="")
@@ -194,7 +194,7 @@ def paragraph_texts(data: bytes, skip_blocks: frozenset[str] = frozenset()) -> l
             out.append(block.title)
             continue
         children = without_strong(block.children) if in_header_row(leaf) else block.children
-        out.append(" ".join(markdown_of([d.Paragraph(children)]).split()))
+        out.append(" ".join(to_markdown([d.Paragraph(children)]).split()))
     return out
 
 
@@ -279,7 +279,12 @@ def _applied(text: str, name: str, result: Plan) -> str:
 
 
 def _apply(editor: YamlEditor, edit: Edit, appended: list[object]) -> None:
-    if edit.kind == "set":
+    if edit.kind == "set" and edit.blocks is not None:
+        from ..compose.markdown_writer import to_markdown
+
+        text = to_markdown(edit.blocks, width=editor.line_width(edit.path))
+        editor.set(edit.path, text + ("\n" if str(edit.value).endswith("\n") else ""))
+    elif edit.kind == "set":
         editor.set(edit.path, edit.value)
     elif edit.kind == "delete":
         editor.delete(edit.path)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from .. import documents as d
 from ..provenance import Entry, Record
-from .markdown import markdown_of
 from .reviewed import Leaf
 
 # How alike two paragraphs' words must be to take one for the other.
@@ -87,7 +86,3 @@ def _match_by_text(
 
 def _entry_text(entry: Entry) -> str:
     return "".join(s.text if isinstance(s, d.Slot) else s for s in entry.origin.segments)
-
-
-def reviewed_markdown(blocks: list[d.Block]) -> str:
-    return markdown_of(blocks)

@@ -6,10 +6,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .. import documents as d
+from ..compose.markdown_writer import to_markdown
 from ..language import Language
 from ..provenance import Entry, FieldPath, Record, field_groups, format_path, parse_path
 from .alignment import Alignment, leaf_text
-from .markdown import markdown_of
 from .patterns import read_slots
 from .reviewed import Leaf
 
@@ -22,6 +22,8 @@ class FieldChange:
     value: object  # text (Markdown for a text field), or a list of texts
     was: object  # as generated
     by_text: bool = False  # matched by its words: its mark was gone
+    # A text field's blocks as reviewed, to write them wrapped as the input wraps them.
+    blocks: list[d.Block] | None = None
 
 
 @dataclass
@@ -202,10 +204,10 @@ class Finder:
             if path in seen:  # the same field twice: keep both, in order
                 pass
             seen.add(path)
-            value = markdown_of(blocks)
+            value = to_markdown(blocks)
             was = self.record.generated.get(path)
             if was is None or not _same(value, was):
-                self.changes.fields.append(FieldChange(path, value, was or ""))
+                self.changes.fields.append(FieldChange(path, value, was or "", blocks=blocks))
         by_text = {
             self.fields.get(id(self.leaves[i].block))
             for i in self.alignment.by_text
@@ -268,8 +270,8 @@ class Finder:
             # Header rows are bold by the table style; LibreOffice writes that out as bold runs.
             children = without_strong(children)
         if isinstance(block, d.Heading):
-            return markdown_of([d.Paragraph(children)])
-        return markdown_of([d.Paragraph(children), *extras])
+            return to_markdown([d.Paragraph(children)])
+        return to_markdown([d.Paragraph(children), *extras])
 
     def _old_lists(self, entry: Entry) -> dict[d.Slot, list[str]]:
         out: dict[d.Slot, list[str]] = {}
@@ -355,7 +357,7 @@ class Finder:
                 if addressees is not None:
                     self._set_addressees(index, addressees)
                 continue
-            value: object = markdown_of(item.children)
+            value: object = to_markdown(item.children)
             if not str(value).strip():
                 continue
             if _is_recommendations(list_path):
@@ -506,9 +508,15 @@ def without_strong(nodes: list[d.Inline]) -> list[d.Inline]:
 
 
 def _formatting(markdown: str) -> tuple[int, int, int]:
-    """How much emphasis, strong text and links a block's Markdown holds."""
-    strong = markdown.count("**")
-    return (markdown.count("*") - 2 * strong, strong, markdown.count("]("))
+    """How much emphasis, strong text and links a block's Markdown holds, as Markdown reads it."""
+    from markdown_it import MarkdownIt
+
+    counts = {"em_open": 0, "strong_open": 0, "link_open": 0}
+    for token in MarkdownIt("commonmark").parse(markdown):
+        for child in token.children or []:
+            if child.type in counts:
+                counts[child.type] += 1
+    return counts["em_open"], counts["strong_open"], counts["link_open"]
 
 
 def _segment_text(segment: str | d.Slot) -> str:

@@ -36,6 +36,7 @@ class Edit:
     value: object = None
     index: int = 0
     target: int = 0
+    blocks: list | None = None  # a text field's blocks, written at the input's line width
 
 
 @dataclass
@@ -230,8 +231,11 @@ def _field(
         return
     if change.value in ("", [], None):
         result.edits.append(Edit("delete", path))
-    else:
-        result.edits.append(Edit("set", path, change.value))
+        return
+    value = change.value
+    if isinstance(value, str) and isinstance(now, str) and now.endswith("\n"):
+        value += "\n"  # a `|` block keeps its final line break, so its header stays `|`
+    result.edits.append(Edit("set", path, value, blocks=change.blocks))
 
 
 def _list(
