@@ -2,6 +2,7 @@
 
     python bench/corpus.py refresh            # LibreOffice's words → tests/corpus/expected/
     python bench/corpus.py refresh NAME…      # only these files (source/file.docx)
+    python bench/corpus.py pdf DIR NAME…      # LibreOffice's PDFs of these files, to look at
 
 The library half is used by tests/test_corpus.py and bench/corpus_report.py;
 docs/corpus.md says what is compared and why.
@@ -82,6 +83,8 @@ def outcomes() -> dict[str, Outcome]:
 
 # -- words -------------------------------------------------------------------------
 
+# Scripts written without spaces: each character is a word, wherever the lines break.
+_UNSPACED = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 _HYPHENATED = re.compile(r"(?<=\w)[-\u00ad\u2010]\n(?=\w)")
 _DIGIT = re.compile(r"\d")
 
@@ -94,7 +97,8 @@ def words(text: str) -> list[str]:
     list number's full stop is none.
     """
     found = []
-    for token in unicodedata.normalize("NFKC", text).casefold().split():
+    text = _UNSPACED.sub(r" \1 ", unicodedata.normalize("NFKC", text).casefold())
+    for token in text.split():
         word = "".join(c for c in token if unicodedata.category(c)[0] in "LNM")
         if word:
             found.append(word)
@@ -269,9 +273,17 @@ class LibreOffice:
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def convert(self, docx: bytes, pdf: Path, timeout: float = 120.0) -> tuple[float, float]:
-        """Accept the changes in ``docx`` and export it to ``pdf``: (seconds, peak MiB)."""
-        source = self.folder / "in.docx"
+    def convert(
+        self, docx: bytes, name: str, pdf: Path, timeout: float = 120.0
+    ) -> tuple[float, float]:
+        """Accept the changes in ``docx`` and export it to ``pdf``: (seconds, peak MiB).
+
+        The copy LibreOffice opens has the file's own ``name``: a FILENAME
+        field shows it.
+        """
+        source = self.folder / "in" / name
+        shutil.rmtree(source.parent, ignore_errors=True)
+        source.parent.mkdir()
         source.write_bytes(docx)
         pdf.unlink(missing_ok=True)
         call = f'macro:///Standard.Module1.AcceptAndExport("{source}","{pdf}")'
@@ -312,9 +324,9 @@ def libreoffice_expected(office: LibreOffice, docx: Path, work: Path) -> Expecte
     """Convert ``docx`` (and its copy without pictures) and keep the words of each."""
     data = docx.read_bytes()
     pdf = work / "libreoffice.pdf"
-    seconds, peak = office.convert(data, pdf)
+    seconds, peak = office.convert(data, docx.name, pdf)
     shown = pdf_words(pdf)
-    office.convert(without_pictures(data), pdf)
+    office.convert(without_pictures(data), docx.name, pdf)
     in_pictures = Counter(shown) - Counter(pdf_words(pdf))
     return Expected(shown, sorted(in_pictures.elements()), seconds, peak)
 
@@ -556,17 +568,35 @@ def refresh(names: list[str]) -> None:
         office.close()
 
 
+def libreoffice_pdfs(folder: Path, names: list[str]) -> None:
+    """LibreOffice's PDF of each of ``names`` (changes accepted) into ``folder``, to look at."""
+    folder.mkdir(parents=True, exist_ok=True)
+    office = LibreOffice()
+    try:
+        for name in names:
+            target = folder / f"{Path(name).stem}.libreoffice.pdf"
+            office.convert((CORPUS / name).read_bytes(), Path(name).name, target.resolve())
+            print(target)
+    finally:
+        office.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     refresh_parser = commands.add_parser("refresh", help="regenerate LibreOffice's word lists")
     refresh_parser.add_argument("names", nargs="*", help="source/file.docx (default: all)")
+    pdf_parser = commands.add_parser("pdf", help="write LibreOffice's PDFs of some files")
+    pdf_parser.add_argument("folder", type=Path)
+    pdf_parser.add_argument("names", nargs="+", help="source/file.docx")
     child = commands.add_parser("child", help=argparse.SUPPRESS)
     child.add_argument("docx")
     child.add_argument("pdf")
     args = parser.parse_args(argv)
     if args.command == "child":
         _child(args.docx, args.pdf)
+    elif args.command == "pdf":
+        libreoffice_pdfs(args.folder, args.names)
     else:
         refresh(args.names)
     return 0

@@ -3,10 +3,13 @@
     python bench/corpus_report.py                  # publish every corpus file, print the table
     python bench/corpus_report.py --json out.json  # also every file's result
     python bench/corpus_report.py --keep DIR       # keep reportgen's PDFs in DIR
+    python bench/corpus_report.py --time-libreoffice  # time LibreOffice in this run too
 
 Each file is published in a process of its own (bench/corpus.py), one at a
-time so that the times are not shared between two runs; LibreOffice's time
-and words come from tests/corpus/expected/ (`make corpus-refresh`).
+time so that the times are not shared between two runs.  LibreOffice's words
+come from tests/corpus/expected/ (`make corpus-refresh`), and so does its time
+unless --time-libreoffice converts each file again right after publishing it,
+so that both are timed on an equally busy machine.
 """
 
 from __future__ import annotations
@@ -22,12 +25,16 @@ from pathlib import Path
 import corpus
 
 
-def run_all(work: Path, names: list[str]) -> list[corpus.Result]:
+def run_all(work: Path, names: list[str], office: corpus.LibreOffice | None) -> list[corpus.Result]:
     results = []
     for entry in corpus.entries():
         if names and entry.name not in names:
             continue
         result = corpus.check(entry, work)
+        if office is not None and result.libreoffice_seconds:
+            result.libreoffice_seconds, result.libreoffice_peak_mib = office.convert(
+                entry.file.read_bytes(), entry.file.name, work / "libreoffice.pdf"
+            )
         results.append(result)
         c = result.comparison
         lost = f"lost {c.lost_fraction:.2%} (unnamed {c.uncovered_fraction:.2%})" if c else ""
@@ -49,6 +56,7 @@ def table(results: list[corpus.Result]) -> str:
         if r.libreoffice_seconds > 0
     )
     peak = max((r.run.peak_mib, r.name) for r in results)
+    peak_libreoffice = max((r.libreoffice_peak_mib, r.name) for r in results)
     slowest = max((r.run.seconds, r.name) for r in results)
 
     def share(items: list[tuple[float, str]], at: float) -> int:
@@ -70,6 +78,8 @@ def table(results: list[corpus.Result]) -> str:
         f"| files over 3× LibreOffice's time | {share(ratios, 3.0)} |",
         f"| slowest publish | {slowest[0]:.1f} s ({slowest[1]}) |",
         f"| peak memory, worst | {peak[0]:.0f} MiB ({peak[1]}) |",
+        f"| LibreOffice's peak memory, worst | {peak_libreoffice[0]:.0f} MiB "
+        f"({peak_libreoffice[1]}) |",
     ]  # fmt: skip
     if refused:
         lines += ["", "Refused:", ""]
@@ -97,12 +107,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="source/file.docx (default: all)")
     parser.add_argument("--json", type=Path, help="write every file's result here")
     parser.add_argument("--keep", type=Path, help="keep reportgen's PDFs in this folder")
+    parser.add_argument(
+        "--time-libreoffice", action="store_true", help="time LibreOffice in this run too"
+    )
     args = parser.parse_args(argv)
-    work = args.keep or Path(tempfile.mkdtemp(prefix="reportgen-corpus-"))
+    work = (args.keep or Path(tempfile.mkdtemp(prefix="reportgen-corpus-"))).resolve()
     work.mkdir(parents=True, exist_ok=True)
+    office = corpus.LibreOffice() if args.time_libreoffice else None
     try:
-        results = run_all(work, args.names)
+        results = run_all(work, args.names, office)
     finally:
+        if office is not None:
+            office.close()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     if args.json:
