@@ -47,7 +47,7 @@ def _marks(entry: corpus.Entry) -> list[pytest.MarkDecorator]:
 def results(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, corpus.Result]:
-    """Every corpus file this session selected, published once, two (or #cores) at a time."""
+    """Every corpus file this session selected, published once, two at a time."""
     selected: set[str] = set()
     for item in request.session.items:
         params = item.callspec.params if hasattr(item, "callspec") else {}
