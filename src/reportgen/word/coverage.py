@@ -27,10 +27,12 @@ CONTAINERS = frozenset(
         "w:hyperlink", "w:fldSimple", "w:sdt", "w:sdtContent", "w:smartTag",
         "w:customXml", "w:dir", "w:bdo", "w:ins", "w:moveTo",
         "mc:AlternateContent", "mc:Choice",
-        # Pictures and shapes: the reader looks inside for a picture or a text box.
+        # Pictures, shapes, groups and text boxes (word/drawing.py): a text box's
+        # paragraphs are a story of their own, read like the body's.
         "w:drawing", "wp:inline", "wp:anchor", "a:graphic", "a:graphicData",
-        "wpg:wgp", "wps:wsp", "w:pict", "w:object", "v:shape", "v:group",
-        "v:rect", "v:roundrect", "v:oval", "v:line",
+        "wpg:wgp", "wpg:grpSp", "wpc:wpc", "wps:wsp", "wps:txbx", "w:txbxContent",
+        "w:pict", "w:object", "v:shape", "v:group", "v:rect", "v:roundrect", "v:oval",
+        "v:line", "v:textbox",
     )
 )  # fmt: skip
 
@@ -41,9 +43,13 @@ RENDERED = frozenset(
         "w:t", "w:tab", "w:ptab", "w:br", "w:cr", "w:noBreakHyphen", "w:softHyphen",
         "w:sym", "w:footnoteReference", "w:endnoteReference",
         "m:oMath", "m:oMathPara",
-        # A picture: shown, or left out with a warning naming its format (_image).
+        # A picture: shown, or a frame with its description and a warning (drawing.image).
         "pic:pic", "v:imagedata",
+        # WordArt's text (its string attribute); a SmartArt diagram's text, from its data part.
+        "v:textpath",
     )
+) | frozenset(
+    ("{http://schemas.openxmlformats.org/drawingml/2006/diagram}relIds",)
 )  # fmt: skip
 
 # Elements with no text of their own: properties, marks, anchors, field
@@ -83,21 +89,22 @@ NO_CONTENT = frozenset(
 # Elements the reader leaves out and warns about; the warning contains the phrase.
 WARNED = {
     qn("w:altChunk"): "altChunk",
-    qn("wps:txbx"): "text box",
-}
-
-# Elements left out today without a warning (issue 12): a known loss.  The
-# phrase is what the warning will say once there is one.
-SILENT = {
-    qn("v:textbox"): "text box",
-    qn("v:textpath"): "WordArt",
+    # A chart: a frame with its name in the PDF, and a warning.
     "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart": "chart",
-    "{http://schemas.openxmlformats.org/drawingml/2006/diagram}relIds": "SmartArt",
 }
 
-# A warning that a picture was left out: words LibreOffice draws inside that
-# picture (the labels of a chart in EMF, say) count as named by it.
-PICTURE_LEFT_OUT = re.compile(r"\bimage \d+\b.*\b(left out|missing)\b")
+# Elements left out without a warning: a known loss, to be emptied.  The
+# phrase is what the warning will say once there is one.  (Text boxes, WordArt
+# and SmartArt were here until the reader showed them.)
+SILENT: dict[str, str] = {}
+
+# A warning that a picture, a chart or an embedded object was left out: the
+# words LibreOffice draws inside it (the labels of a chart, say) count as
+# named by it.
+PICTURE_LEFT_OUT = re.compile(
+    r"\b(image \d+\b.*\b(left out|missing|cannot be shown|linked, not embedded)"
+    r"|a chart\b|an embedded object\b)"
+)
 
 
 def classified(tag: str) -> bool:
