@@ -1,16 +1,14 @@
-"""What the DOCX reader does with each element of a story part: read, shown, warned, or no text.
+"""What the DOCX reader does with each element of a story part: read, shown, warned, or no text."""
 
-DESIGN.md, invariant 8: nothing a reviewer puts in the DOCX vanishes silently.
-The corpus test (tests/test_corpus.py) walks every element of the main
-document, the headers, the footers and the notes of real-world DOCX files and
-fails on an element name that is in none of these tables; an element of
-``SILENT`` is a known loss, checked as an expected failure until the reader
-shows it or warns about it.  Whoever changes what word/reader.py does with an
-element changes its entry here in the same commit.
-
-The walk descends into ``CONTAINERS`` only; an element of any other table is
-taken whole, with everything inside it.
-"""
+# DESIGN.md, invariant 8: nothing a reviewer puts in the DOCX vanishes silently.
+# The corpus test (tests/test_corpus.py) walks every element of the main
+# document, the headers, the footers and the notes of real-world DOCX files and
+# fails on an element name that is in none of these tables; an element of
+# SILENT is a known loss, checked as an expected failure until the reader shows
+# it or warns about it.  Whoever changes what the reader (word/reader.py and the
+# modules beside it) does with an element changes its entry here in the same
+# commit.  The walk descends into CONTAINERS only; an element of any other
+# table is taken whole, with everything inside it.
 
 from __future__ import annotations
 
