@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 EXAMPLE := inputs/tbilisi-2018-migrant-integration.yaml
 export PYTHON
 
-.PHONY: report test lint bench install system-deps system-deps-report clean
+.PHONY: report test lint bench corpus corpus-refresh corpus-report install system-deps system-deps-report clean
 
 report: system-deps-report $(VENV)/.installed
 	$(BIN)/reportgen generate $(EXAMPLE) --output-dir outputs
@@ -33,6 +33,18 @@ lint: $(VENV)/.installed
 bench: system-deps $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The real-world DOCX corpus (docs/corpus.md): every file published and compared
+# with LibreOffice's words; corpus-refresh regenerates those words with LibreOffice,
+# corpus-report prints the figures (files published, refused, words lost, time, memory).
+corpus: system-deps $(VENV)/.installed
+	$(BIN)/python -m pytest -m corpus tests/test_corpus.py
+
+corpus-refresh: system-deps $(VENV)/.installed
+	$(BIN)/python bench/corpus.py refresh
+
+corpus-report: system-deps $(VENV)/.installed
+	$(BIN)/python bench/corpus_report.py $(CORPUS_ARGS)
 
 # The Debian packages that are missing: for generating reports, or for everything.
 system-deps-report:
