@@ -165,3 +165,18 @@ def input_with_a_private_use_character(folder: Path) -> Path:
         encoding="utf-8",
     )
     return source
+
+
+@pytest.fixture(scope="session")
+def verapdf() -> Iterator[object]:
+    """veraPDF (tests/verapdf/): one JVM for the whole session, started when first asked for."""
+    from verapdf import VeraPDF, VeraPDFUnavailable
+
+    try:
+        validator = VeraPDF()
+    except VeraPDFUnavailable as error:
+        pytest.fail(f"veraPDF cannot run: {error}")
+    try:
+        yield validator
+    finally:
+        validator.close()
