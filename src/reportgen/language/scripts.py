@@ -7,9 +7,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 SCRIPT_LANGUAGES = {"GEORGIAN": "ka", "ARMENIAN": "hy", "GREEK": "el", "HEBREW": "he"}
+# The blocks of those scripts: a quick "no" for the text of most reports.
+_ANY = re.compile(
+    "[\u0370-\u03ff\u0530-\u05ff\u10a0-\u10ff\u1c90-\u1cbf\u1f00-\u1fff\u2d00-\u2d2f\ufb13-\ufb4f]"
+)
 
 
 def letter_language(char: str) -> str | None:
@@ -38,6 +43,8 @@ def script_runs(text: str) -> list[tuple[str, str | None]]:
     Spaces and punctuation between two words of the same script stay in their
     run ("ნინო ბერიძე" is one run), other characters go with the text around.
     """
+    if not _ANY.search(text):
+        return [(text, None)] if text else []
     runs: list[tuple[str, str | None]] = []
     start, current = 0, None
     for index, char in enumerate(text):

@@ -300,6 +300,14 @@ class _Tagged:
                     del self.nums[index : index + 2]
                     break
 
+    def set_annotation_parent(self, annotation: pikepdf.Object, element: pikepdf.Object) -> None:
+        key = annotation.get("/StructParent")
+        if key is not None:
+            for index in range(0, len(self.nums), 2):
+                if int(self.nums[index]) == int(key):
+                    self.nums[index + 1] = element
+                    break
+
     def save(self) -> None:
         for page in self.pages:
             if page.changed:
@@ -402,6 +410,7 @@ def _contents(tagged: _Tagged) -> None:
             description = _join(iter(label))
             for objr in objrs:
                 objr.Obj.Contents = String(description)
+                tagged.set_annotation_parent(objr.Obj, link)
             _set_kids(link, [*objrs, *kept])
             if home is not None:
                 link.Pg = tagged.pdf.pages[home].obj
@@ -537,23 +546,14 @@ def _whole_words(tagged: _Tagged) -> None:
         if not text.endswith(HYPHEN) or len(text) < 2 or not text[-2].isalpha():
             continue
         rest = texts[next_page.number, next_mcid]
-        end = len(_word_chars(rest))
+        # The word's end, with the punctuation after it: up to the first space.
+        end = next((i for i, char in enumerate(rest) if char.isspace()), len(rest))
         if end == 0:
             continue
         texts[page.number, mcid] = text[:-1] + rest[:end]
-        texts[next_page.number, next_mcid] = rest[end:]
+        texts[next_page.number, next_mcid] = rest[end:].lstrip()
         tagged.actual_text(page, mcid, texts[page.number, mcid])
         tagged.actual_text(next_page, next_mcid, texts[next_page.number, next_mcid])
-
-
-def _word_chars(text: str) -> str:
-    """The characters of ``text``'s first word (letters, digits, and a joining hyphen)."""
-    chars = []
-    for char in text:
-        if not (char.isalnum() or char in "-\u00ad"):
-            break
-        chars.append(char)
-    return "".join(chars)
 
 
 def _watermark(tagged: _Tagged) -> None:
