@@ -51,7 +51,7 @@ def marked_content(pdf: pikepdf.Pdf, page: pikepdf.Page) -> list[Marked]:
         elif op == "EMC" and stack:
             stack.pop()
         elif op == "Tf":
-            width, table = fonts.decoder(resources[str(operands[0])])
+            width, table, _ = fonts.decoder(resources[str(operands[0])])
         elif op == "Tm" and stack and stack[0].line is None:
             stack[0].line = float(operands[5])
         elif op in ("Tj", "TJ") and stack:

@@ -26,6 +26,8 @@ def letter_language(char: str) -> str | None:
 
 def script_language(text: str) -> str | None:
     """The language ``text`` is written in, if every letter's script names the same one."""
+    if not _ANY.search(text):
+        return None
     found = None
     for char in text:
         if not char.isalpha():

@@ -32,7 +32,7 @@ import pikepdf
 from lxml import etree
 from pikepdf import Array, ContentStreamInstruction, Dictionary, Name, Operator, String
 
-from ..language.scripts import script_language
+from ..language.scripts import script_language, script_runs
 from ..xmlparsing import parse
 
 # The character WeasyPrint adds where it hyphenates a word (print.css sets it:
@@ -79,11 +79,17 @@ PDFUA_XMP = b"""<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 @dataclass
 class _Mark:
-    """One marked-content sequence with an MCID: where it opens, what text it shows."""
+    """One marked-content sequence with an MCID: where it opens, what it shows.
+
+    Its text is decoded when first asked for: most of a long report's text
+    is never needed.
+    """
 
     index: int  # of its BDC in the page's instructions
-    text: list[str] = field(default_factory=list)
     line: float | None = None  # the y of its first text matrix: a new value is a new line
+    shows: list[tuple[int, int, dict[bytes, str]]] = field(default_factory=list)
+    foreign: bool = False  # drawn with a font that has letters of SCRIPT_LANGUAGES
+    _text: str | None = None
 
 
 @dataclass
@@ -98,6 +104,33 @@ class _Page:
         self.instructions[index] = ContentStreamInstruction(operands, Operator(operator))
         self.changed = True
 
+    def text(self, mcid: int) -> str:
+        mark = self.marks[mcid]
+        if mark._text is None:
+            parts = []
+            for index, width, table in mark.shows:
+                operands = self.instructions[index].operands
+                items = operands[0] if isinstance(operands[0], Array) else operands[-1:]
+                for item in items:
+                    if isinstance(item, String):
+                        parts.append(_decode(bytes(item), width, table))
+            mark._text = "".join(parts)
+        return mark._text
+
+    def ends_with(self, mcid: int, char: str) -> bool:
+        """Whether the sequence's last glyph is ``char`` (decoding only that glyph)."""
+        mark = self.marks[mcid]
+        if mark._text is not None or not mark.shows:
+            return (mark._text or "").endswith(char)
+        index, width, table = mark.shows[-1]
+        operands = self.instructions[index].operands
+        items = operands[0] if isinstance(operands[0], Array) else operands[-1:]
+        for item in reversed(list(items)):
+            if isinstance(item, String):
+                data = bytes(item)
+                return table.get(data[-width:], "") == char if data else False
+        return False
+
 
 class _Fonts:
     """Each font's ToUnicode map, read once per font object (WeasyPrint shares them)."""
@@ -107,9 +140,10 @@ class _Fonts:
     _RANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 
     def __init__(self) -> None:
-        self.maps: dict[tuple[int, int], tuple[int, dict[bytes, str]]] = {}
+        self.maps: dict[tuple[int, int], tuple[int, dict[bytes, str], bool]] = {}
 
-    def decoder(self, font: pikepdf.Object) -> tuple[int, dict[bytes, str]]:
+    def decoder(self, font: pikepdf.Object) -> tuple[int, dict[bytes, str], bool]:
+        """Bytes per code, code → text, and whether it has letters of SCRIPT_LANGUAGES."""
         key = font.objgen
         if key not in self.maps:
             width = 2 if font.get("/Subtype") == "/Type0" else 1
@@ -128,7 +162,8 @@ class _Fonts:
                             table[(lo + offset).to_bytes(size, "big")] = chr(
                                 int(start, 16) + offset
                             )
-            self.maps[key] = (width, table)
+            foreign = any(script_runs(text) != [(text, None)] for text in table.values())
+            self.maps[key] = (width, table, foreign)
         return self.maps[key]
 
 
@@ -141,42 +176,44 @@ def _decode(data: bytes, width: int, table: dict[bytes, str]) -> str:
 
 
 def _read_page(number: int, page: pikepdf.Page, fonts: _Fonts) -> _Page:
-    """The page's instructions, and the text of each marked-content sequence with an MCID."""
+    """The page's instructions, and where each marked-content sequence with an MCID is."""
     instructions = pikepdf.parse_content_stream(page)
     marks: dict[int, _Mark] = {}
     stack: list[_Mark | None] = []
+    current: _Mark | None = None
     font_resources = page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary())
-    width, table = 1, {}
-    for index, (operands, operator) in enumerate(instructions):
-        op = str(operator)
-        if op == "BDC":
-            properties = operands[1]
+    width, table, foreign = 1, {}, False
+    # Operands are read only for the few operators that matter: converting
+    # them is what costs, on pages of tables.
+    for index, instruction in enumerate(instructions):
+        op = str(instruction.operator)
+        if op in _SHOWS:
+            if current is not None:
+                current.shows.append((index, width, table))
+                current.foreign = current.foreign or foreign
+        elif op == "Tm":
+            if current is not None and current.line is None:
+                current.line = float(instruction.operands[5])
+        elif op == "Tf":
+            font = font_resources.get(str(instruction.operands[0]))
+            width, table, foreign = fonts.decoder(font) if font is not None else (1, {}, False)
+        elif op == "BDC":
+            properties = instruction.operands[1]
             mcid = properties.get("/MCID") if isinstance(properties, Dictionary) else None
             mark = _Mark(index) if mcid is not None else None
             if mark is not None:
                 marks[int(mcid)] = mark
             stack.append(mark)
+            current = mark if mark is not None else current
         elif op == "BMC":
             stack.append(None)
-        elif op == "EMC":
-            if stack:
-                stack.pop()
-        elif op == "Tf":
-            font = font_resources.get(str(operands[0]))
-            width, table = fonts.decoder(font) if font is not None else (1, {})
-        elif op == "Tm":
+        elif op == "EMC" and stack:
+            stack.pop()
             current = next((m for m in reversed(stack) if m is not None), None)
-            if current is not None and current.line is None:
-                current.line = float(operands[5])
-        elif op in ("Tj", "TJ", "'", '"'):
-            current = next((m for m in reversed(stack) if m is not None), None)
-            if current is None:
-                continue
-            strings = operands[0] if op == "TJ" else operands[-1:]
-            for item in strings:
-                if isinstance(item, String):
-                    current.text.append(_decode(bytes(item), width, table))
     return _Page(number, page, instructions, marks)
+
+
+_SHOWS = frozenset(("Tj", "TJ", "'", '"'))
 
 
 # -- the structure tree ------------------------------------------------------------------
@@ -184,30 +221,20 @@ def _read_page(number: int, page: pikepdf.Page, fonts: _Fonts) -> _Page:
 _LEADER = frozenset(" .·…\u00a0\u2024")
 
 
-def _kids(element: pikepdf.Object) -> list[pikepdf.Object]:
+def _raw_kids(element: pikepdf.Object) -> list[pikepdf.Object]:
     kids = element.get("/K")
     if kids is None:
         return []
     return list(kids) if isinstance(kids, Array) else [kids]
 
 
-def _is_element(kid: object) -> bool:
-    return isinstance(kid, Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR")
-
-
-def _is_objr(kid: object) -> bool:
-    return isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR"
-
-
-def _set_kids(element: pikepdf.Object, kids: list[object]) -> None:
-    element.K = Array(kids)
-    for kid in kids:
-        if _is_element(kid):
-            kid.P = element
-
-
 class _Tagged:
-    """The PDF as finish() edits it: its pages read once, its tree walked once."""
+    """The PDF as finish() edits it: its pages read once, its tree walked once.
+
+    Reading a pikepdf object costs far more than a Python one, so each
+    element's kids and type are read once and kept (``kids``, ``kind``,
+    ``tag``), and the tree is changed through ``set_kids`` only.
+    """
 
     def __init__(self, pdf: pikepdf.Pdf) -> None:
         self.pdf = pdf
@@ -215,49 +242,115 @@ class _Tagged:
         self.pages = [_read_page(n, page, fonts) for n, page in enumerate(pdf.pages)]
         self.page_numbers = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
         self.root = pdf.Root.StructTreeRoot
-        self.document = _kids(self.root)[0]
+        self._kids: dict[tuple[int, int], list[pikepdf.Object]] = {}
+        self._kinds: dict[tuple[int, int], str] = {}
+        self._tags: dict[tuple[int, int], str] = {}
+        self._pages: dict[tuple[int, int], int | None] = {}
+        self._element_kids: dict[tuple[int, int], list[pikepdf.Object]] = {}
+        self._all: list[pikepdf.Object] | None = None
+        self.document = self.kids(self.root)[0]
         # The parent tree: each page's array of MCID → element, then annotations.
         self.nums = self.root.ParentTree.Nums
+        self.parent_keys = {int(self.nums[i]): i for i in range(0, len(self.nums), 2)}
         self.mcid_arrays: dict[int, pikepdf.Array] = {}
         for page in pdf.pages:
             key = page.obj.get("/StructParents")
             if key is not None:
-                self.mcid_arrays[self.page_numbers[page.obj.objgen]] = self._parent_entry(int(key))
+                number = self.page_numbers[page.obj.objgen]
+                self.mcid_arrays[number] = self.nums[self.parent_keys[int(key)] + 1]
 
-    def _parent_entry(self, key: int) -> pikepdf.Object:
-        for index in range(0, len(self.nums), 2):
-            if int(self.nums[index]) == key:
-                return self.nums[index + 1]
-        raise KeyError(key)
+    # -- the tree, read once
 
-    # -- walking
+    def kids(self, element: pikepdf.Object) -> list[pikepdf.Object]:
+        key = element.objgen
+        kids = self._kids.get(key)
+        if kids is None:
+            kids = self._kids[key] = _raw_kids(element)
+        return kids
 
-    def elements(self, top: pikepdf.Object | None = None) -> Iterator[pikepdf.Object]:
+    def kind(self, kid: object) -> str:
+        """ "mcid", "element", "objr" or "mcr"."""
+        if isinstance(kid, int):
+            return "mcid"
+        key = kid.objgen  # type: ignore[attr-defined]
+        kind = self._kinds.get(key) if key != (0, 0) else None
+        if kind is None:
+            kind = {"/OBJR": "objr", "/MCR": "mcr"}.get(str(kid.get("/Type")), "element")  # type: ignore[attr-defined]
+            if key != (0, 0):
+                self._kinds[key] = kind
+        return kind
+
+    def is_element(self, kid: object) -> bool:
+        return not isinstance(kid, int) and self.kind(kid) == "element"
+
+    def tag(self, element: pikepdf.Object) -> str:
+        """The structure type, as "/P", "/Span", …"""
+        key = element.objgen
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = str(element.get("/S"))
+        return tag
+
+    def retag(self, element: pikepdf.Object, tag: str) -> None:
+        element.S = Name(tag)
+        self._tags[element.objgen] = tag
+
+    def set_kids(self, element: pikepdf.Object, kids: list[object]) -> None:
+        element.K = Array(kids)
+        self._kids[element.objgen] = list(element.K)
+        self._element_kids.pop(element.objgen, None)
+        self._all = None
+        for kid in kids:
+            if self.is_element(kid):
+                kid.P = element  # type: ignore[attr-defined]
+
+    def element_kids(self, element: pikepdf.Object) -> list[pikepdf.Object]:
+        key = element.objgen
+        kids = self._element_kids.get(key)
+        if kids is None:
+            kids = self._element_kids[key] = [
+                kid for kid in self.kids(element) if self.is_element(kid)
+            ]
+        return kids
+
+    def elements(self, top: pikepdf.Object | None = None) -> list[pikepdf.Object]:
         """Every element under ``top`` (the document), parents before children, in order."""
+        if top is None and self._all is not None:
+            return self._all
+        out = []
         stack = [top if top is not None else self.document]
         while stack:
             element = stack.pop()
-            yield element
-            stack.extend(reversed([kid for kid in _kids(element) if _is_element(kid)]))
+            out.append(element)
+            stack.extend(reversed(self.element_kids(element)))
+        if top is None:
+            self._all = out
+        return out
 
     def page_of(self, element: pikepdf.Object) -> int | None:
-        page = element.get("/Pg")
-        return self.page_numbers.get(page.objgen) if page is not None else None
+        key = element.objgen
+        if key not in self._pages:
+            page = element.get("/Pg")
+            self._pages[key] = self.page_numbers.get(page.objgen) if page is not None else None
+        return self._pages[key]
 
     def marks(self, element: pikepdf.Object) -> Iterator[tuple[_Page, int]]:
         """The marked-content sequences under ``element``, in reading order: (page, MCID)."""
-        stack: list[tuple[pikepdf.Object, int | None]] = [(element, None)]
+        stack: list[tuple[object, int | None]] = [(element, None)]
         while stack:
             node, number = stack.pop()
-            if isinstance(node, int):
-                if number is not None:
-                    yield self.pages[number], node
-            elif isinstance(node, Dictionary) and node.get("/Type") == "/MCR":
-                yield self.pages[self.page_numbers[node.Pg.objgen]], int(node.MCID)
-            elif _is_element(node):
-                page = self.page_of(node)
-                number = page if page is not None else number
-                stack.extend((kid, number) for kid in reversed(_kids(node)))
+            kind = self.kind(node)
+            if kind == "mcid":
+                if number is not None and node in self.pages[number].marks:
+                    yield self.pages[number], node  # type: ignore[misc]
+            elif kind == "mcr":
+                page = self.pages[self.page_numbers[node.Pg.objgen]]  # type: ignore[attr-defined]
+                if int(node.MCID) in page.marks:  # type: ignore[attr-defined]
+                    yield page, int(node.MCID)  # type: ignore[attr-defined]
+            elif kind == "element":
+                page_number = self.page_of(node)  # type: ignore[arg-type]
+                number = page_number if page_number is not None else number
+                stack.extend((kid, number) for kid in reversed(self.kids(node)))  # type: ignore[arg-type]
 
     def text(self, element: pikepdf.Object) -> str:
         """The words under ``element``, lines joined by a space."""
@@ -278,37 +371,43 @@ class _Tagged:
 
     def actual_text(self, page: _Page, mcid: int, text: str) -> None:
         mark = page.marks[mcid]
-        operands, _ = page.instructions[mark.index]
+        operands = page.instructions[mark.index].operands
         properties = Dictionary(operands[1])
         properties.ActualText = String(text)
         page.replace(mark.index, [operands[0], properties], "BDC")
 
     def drop_annotation(self, annotation: pikepdf.Object) -> None:
         """Remove a link annotation from its page and from the parent tree."""
-        for page in self.pdf.pages:
-            annotations = page.obj.get("/Annots")
+        page = annotation.get("/P")
+        pages = [page] if page is not None else [p.obj for p in self.pdf.pages]
+        for page_object in pages:
+            annotations = page_object.get("/Annots")
             if annotations is None:
                 continue
             kept = [a for a in annotations if a.objgen != annotation.objgen]
             if len(kept) != len(annotations):
-                page.obj.Annots = Array(kept)
+                page_object.Annots = Array(kept)
                 break
         key = annotation.get("/StructParent")
-        if key is not None:
-            for index in range(0, len(self.nums), 2):
-                if int(self.nums[index]) == int(key):
-                    del self.nums[index : index + 2]
-                    break
+        if key is not None and int(key) in self.parent_keys:
+            self.nums[self.parent_keys[int(key)] + 1] = None
 
     def set_annotation_parent(self, annotation: pikepdf.Object, element: pikepdf.Object) -> None:
         key = annotation.get("/StructParent")
-        if key is not None:
-            for index in range(0, len(self.nums), 2):
-                if int(self.nums[index]) == int(key):
-                    self.nums[index + 1] = element
-                    break
+        if key is not None and int(key) in self.parent_keys:
+            self.nums[self.parent_keys[int(key)] + 1] = element
 
     def save(self) -> None:
+        # Parent tree entries of annotations that are gone: out of the number tree.
+        nums = list(self.nums)
+        kept = [
+            item
+            for pair in zip(nums[::2], nums[1::2], strict=True)
+            if pair[1] is not None
+            for item in pair
+        ]
+        if len(kept) != len(nums):
+            self.root.ParentTree.Nums = Array(kept)
         for page in self.pages:
             if page.changed:
                 data = pikepdf.unparse_content_stream(page.instructions)
@@ -320,13 +419,11 @@ def _join(marks: Iterator[tuple[_Page, int]]) -> str:
     out: list[str] = []
     last: tuple[int, float | None] | None = None
     for page, mcid in marks:
-        mark = page.marks.get(mcid)
-        if mark is None:
-            continue
+        mark = page.marks[mcid]
         here = (page.number, mark.line)
         if last is not None and here != last and out and not out[-1].endswith(" "):
             out.append(" ")
-        out.append("".join(mark.text))
+        out.append(page.text(mcid))
         last = here
     return "".join(out).strip()
 
@@ -353,10 +450,11 @@ def _furniture(tagged: _Tagged) -> None:
         ]
         if not stray:
             continue
+        furniture = set(stray)
         lines = [
             mark.line
             for mcid, mark in page.marks.items()
-            if mcid not in stray and mark.line is not None
+            if mcid not in furniture and mark.line is not None
         ]
         top = min(lines) if lines else None
         for mcid in stray:
@@ -376,20 +474,25 @@ def _contents(tagged: _Tagged) -> None:
     the contents (the reader keeps no other internal links).
     """
     for element in list(tagged.elements()):
-        if element.get("/S") != "/L" or not _is_contents(element):
+        if tagged.tag(element) != "/L" or not _is_contents(tagged, element):
             continue
-        element.S = Name.TOC
-        for item in _kids(element):
-            item.S = Name.TOCI
-            links = [kid for body in _kids(item) for kid in _kids(body) if _is_element(kid)]
+        tagged.retag(element, "/TOC")
+        for item in tagged.kids(element):
+            tagged.retag(item, "/TOCI")
+            links = [
+                kid
+                for body in tagged.kids(item)
+                for kid in tagged.kids(body)
+                if tagged.is_element(kid)
+            ]
             link = links[0]
             objrs: list[object] = []
             content: list[tuple[_Page, int]] = []
             for top in links:
-                objrs += [kid for kid in _kids(top) if _is_objr(kid)]
+                objrs += [kid for kid in tagged.kids(top) if tagged.kind(kid) == "objr"]
                 for inner in list(tagged.elements(top))[1:]:
-                    for kid in _kids(inner):
-                        if _is_objr(kid):
+                    for kid in tagged.kids(inner):
+                        if tagged.kind(kid) == "objr":
                             tagged.drop_annotation(kid.Obj)
                 content += list(tagged.marks(top))
             label: list[tuple[_Page, int]] = []
@@ -397,7 +500,7 @@ def _contents(tagged: _Tagged) -> None:
             home = content[0][0].number if content else tagged.page_of(link)
             seen_leader = False
             for page, mcid in content:
-                text = "".join(page.marks[mcid].text)
+                text = page.text(mcid)
                 if text and set(text) <= _LEADER:
                     tagged.artifact(page, mcid, "/Layout")
                     seen_leader = True
@@ -411,10 +514,10 @@ def _contents(tagged: _Tagged) -> None:
             for objr in objrs:
                 objr.Obj.Contents = String(description)
                 tagged.set_annotation_parent(objr.Obj, link)
-            _set_kids(link, [*objrs, *kept])
+            tagged.set_kids(link, [*objrs, *kept])
             if home is not None:
                 link.Pg = tagged.pdf.pages[home].obj
-            _set_kids(item, [link])
+            tagged.set_kids(item, [link])
 
 
 def _content_reference(page: _Page, mcid: int) -> Dictionary:
@@ -422,21 +525,23 @@ def _content_reference(page: _Page, mcid: int) -> Dictionary:
     return Dictionary(Type=Name.MCR, Pg=page.page.obj, MCID=mcid)
 
 
-def _is_contents(element: pikepdf.Object) -> bool:
-    items = _kids(element)
+def _is_contents(tagged: _Tagged, element: pikepdf.Object) -> bool:
+    items = tagged.kids(element)
     if not items:
         return False
     for item in items:
-        if item.get("/S") != "/LI":
+        if not tagged.is_element(item) or tagged.tag(item) != "/LI":
             return False
-        bodies = _kids(item)
-        links = [kid for body in bodies for kid in _kids(body)]
-        if not bodies or any(body.get("/S") != "/LBody" for body in bodies) or not links:
+        bodies = tagged.kids(item)
+        if not bodies or any(tagged.tag(body) != "/LBody" for body in bodies):
+            return False
+        links = [kid for body in bodies for kid in tagged.kids(body)]
+        if not links:
             return False
         for link in links:
-            if not _is_element(link) or link.get("/S") != "/Link":
+            if not tagged.is_element(link) or tagged.tag(link) != "/Link":
                 return False
-            objrs = [kid for kid in _kids(link) if _is_objr(kid)]
+            objrs = [kid for kid in tagged.kids(link) if tagged.kind(kid) == "objr"]
             if not objrs or any("/Dest" not in objr.Obj for objr in objrs):
                 return False
     return True
@@ -445,11 +550,11 @@ def _is_contents(element: pikepdf.Object) -> bool:
 def _header_scope(tagged: _Tagged) -> None:
     """Header cells say what they head (PDF/UA-1 7.5): a column in a THead, else a row."""
     for element in tagged.elements():
-        if element.get("/S") != "/TR":
+        if tagged.tag(element) != "/TR":
             continue
-        scope = Name.Column if element.P.get("/S") == "/THead" else Name.Row
-        for cell in _kids(element):
-            if _is_element(cell) and cell.get("/S") == "/TH":
+        scope = Name.Column if tagged.tag(element.P) == "/THead" else Name.Row
+        for cell in tagged.kids(element):
+            if tagged.is_element(cell) and tagged.tag(cell) == "/TH":
                 attributes = cell.get("/A")
                 if not isinstance(attributes, Dictionary):
                     attributes = Dictionary(O=Name.Table)
@@ -469,22 +574,32 @@ def _footnotes(tagged: _Tagged) -> None:
     document = tagged.document
     areas = [
         kid
-        for kid in _kids(document)
-        if _is_element(kid) and kid.get("/S") == "/NonStruct" and _notes_of(tagged, kid)
+        for kid in tagged.kids(document)
+        if tagged.is_element(kid) and tagged.tag(kid) == "/NonStruct" and _notes_of(tagged, kid)
     ]
     if not areas:
         return
+    area_keys = {area.objgen for area in areas}
     calls = [
         element
         for element in tagged.elements()
-        if element.get("/S") == "/NonStruct"
-        and element.P.get("/S") != "/NonStruct"
-        and not any(element.P.objgen == area.objgen for area in areas)
-        and len(_kids(element)) == 1
-        and _is_element(_kids(element)[0])
-        and _kids(element)[0].get("/S") == "/Span"
+        if tagged.tag(element) == "/NonStruct"
+        and len(tagged.kids(element)) == 1
+        and tagged.is_element(tagged.kids(element)[0])
+        and tagged.tag(tagged.kids(element)[0]) == "/Span"
+        and element.P.objgen not in area_keys
+        and tagged.tag(element.P) != "/NonStruct"
     ]
-    call_texts = [(call, tagged.text(call)) for call in calls]
+    numbers = {
+        tagged.text(marker).rstrip(". ") for area in areas for _, marker in _notes_of(tagged, area)
+    }
+    # A call is short: its text is read only if it has a single mark.
+    call_texts = [
+        (call, text)
+        for call in calls
+        if len(list(itertools.islice(tagged.marks(call), 2))) == 1
+        and (text := tagged.text(call)) in numbers
+    ]
     position = 0
     for area in areas:
         for note, marker in _notes_of(tagged, area):
@@ -496,25 +611,28 @@ def _footnotes(tagged: _Tagged) -> None:
                     break
             else:
                 continue
-            note.S = Name.Note
+            tagged.retag(note, "/Note")
             note.ID = String(f"note-{number}")
-            marker.S = Name.Lbl
-            call.S = Name.Reference
+            tagged.retag(marker, "/Lbl")
+            tagged.retag(call, "/Reference")
             parent = call.P
-            kids = _kids(parent)
+            kids = tagged.kids(parent)
             at = next(i for i, kid in enumerate(kids) if kid.objgen == call.objgen)
-            _set_kids(parent, [*kids[: at + 1], note, *kids[at + 1 :]])
-            _set_kids(area, [kid for kid in _kids(area) if kid.objgen != note.objgen])
-    _set_kids(document, [kid for kid in _kids(document) if not _is_element(kid) or _kids(kid)])
+            tagged.set_kids(parent, [*kids[: at + 1], note, *kids[at + 1 :]])
+            tagged.set_kids(area, [k for k in tagged.kids(area) if k.objgen != note.objgen])
+    tagged.set_kids(
+        document,
+        [k for k in tagged.kids(document) if not tagged.is_element(k) or tagged.kids(k)],
+    )
 
 
 def _notes_of(tagged: _Tagged, area: pikepdf.Object) -> list[tuple[pikepdf.Object, pikepdf.Object]]:
     """(note, marker) for each Span of a footnote area that starts with a marker like "1. "."""
     notes = []
-    for note in _kids(area):
-        if not _is_element(note) or note.get("/S") not in ("/Span", "/Note"):
+    for note in tagged.kids(area):
+        if not tagged.is_element(note) or tagged.tag(note) not in ("/Span", "/Note"):
             return []
-        first = next((kid for kid in _kids(note) if _is_element(kid)), None)
+        first = next((kid for kid in tagged.kids(note) if tagged.is_element(kid)), None)
         if first is None or not re.fullmatch(r"\S{1,6}\.", tagged.text(first).strip()):
             return []
         notes.append((note, first))
@@ -525,7 +643,13 @@ def _languages(tagged: _Tagged, language: str) -> None:
     """A run whose script names another language than the document's gets that /Lang."""
     primary = language.split("-", 1)[0].lower()
     for element in tagged.elements():
-        if not any(isinstance(kid, int) for kid in _kids(element)):
+        number = tagged.page_of(element)
+        if number is None:
+            continue
+        marks = tagged.pages[number].marks
+        mcids = [kid for kid in tagged.kids(element) if isinstance(kid, int) and kid in marks]
+        # Only text drawn with a font that has such letters is read.
+        if not any(marks[mcid].foreign for mcid in mcids):
             continue
         found = script_language(tagged.text(element))
         if found is not None and found != primary:
@@ -540,12 +664,20 @@ def _whole_words(tagged: _Tagged) -> None:
     ActualText (screen readers, pdftotext, copy and paste) get whole words.
     """
     sequence = list(tagged.marks(tagged.document))
-    texts = {(page.number, mcid): "".join(page.marks[mcid].text) for page, mcid in sequence}
+    texts: dict[tuple[int, int], str] = {}
+
+    def text_of(page: _Page, mcid: int) -> str:
+        if (page.number, mcid) not in texts:
+            texts[page.number, mcid] = page.text(mcid)
+        return texts[page.number, mcid]
+
     for (page, mcid), (next_page, next_mcid) in itertools.pairwise(sequence):
-        text = texts[page.number, mcid]
+        if (page.number, mcid) not in texts and not page.ends_with(mcid, HYPHEN):
+            continue
+        text = text_of(page, mcid)
         if not text.endswith(HYPHEN) or len(text) < 2 or not text[-2].isalpha():
             continue
-        rest = texts[next_page.number, next_mcid]
+        rest = text_of(next_page, next_mcid)
         # The word's end, with the punctuation after it: up to the first space.
         end = next((i for i, char in enumerate(rest) if char.isspace()), len(rest))
         if end == 0:
@@ -566,11 +698,11 @@ def _watermark(tagged: _Tagged) -> None:
     the top of the tree: its text becomes the watermark artifact instead.
     """
     document = tagged.document
-    for kid in _kids(document):
-        if _is_element(kid) and kid.get("/S") == "/Div":
+    for kid in tagged.kids(document):
+        if tagged.is_element(kid) and tagged.tag(kid) == "/Div":
             for page, mcid in list(tagged.marks(kid)):
                 tagged.artifact(page, mcid, "/Watermark")
-            _set_kids(kid, [])
+            tagged.set_kids(kid, [])
     seen: set[tuple[int, int]] = set()
     for page in tagged.pdf.pages:
         xobjects = page.obj.get("/Resources", Dictionary()).get("/XObject", Dictionary())
@@ -578,11 +710,15 @@ def _watermark(tagged: _Tagged) -> None:
             if xobject.objgen in seen or xobject.get("/Subtype") != "/Form":
                 continue
             seen.add(xobject.objgen)
-            instructions = pikepdf.parse_content_stream(xobject)
-            if not instructions or str(instructions[0].operator) != "cm":
+            # Read only its transformations first (qpdf filters them), then all of it.
+            transforms = pikepdf.parse_content_stream(xobject, "cm")
+            if not transforms:
                 continue
-            _, b, c, *_ = (float(value) for value in instructions[0].operands)
+            _, b, c, *_ = (float(value) for value in transforms[0].operands)
             if b == 0 and c == 0:
+                continue
+            instructions = pikepdf.parse_content_stream(xobject)
+            if str(instructions[0].operator) != "cm":
                 continue
             changed = False
             for index, (operands, operator) in enumerate(instructions):
@@ -602,11 +738,11 @@ def _drop_empty(tagged: _Tagged) -> None:
     """Empty wrappers (a line break's, the watermark's box) leave the tree; empty cells stay."""
 
     def prune(element: pikepdf.Object) -> bool:
-        kids = _kids(element)
-        kept = [kid for kid in kids if not _is_element(kid) or prune(kid)]
+        kids = tagged.kids(element)
+        kept = [kid for kid in kids if not tagged.is_element(kid) or prune(kid)]
         if len(kept) != len(kids):
-            _set_kids(element, kept)
-        return bool(kept) or element.get("/S") not in _WRAPPERS
+            tagged.set_kids(element, kept)
+        return bool(kept) or tagged.tag(element) not in _WRAPPERS
 
     prune(tagged.document)
 
@@ -642,7 +778,7 @@ def finish(data: bytes, *, language: str) -> bytes:
         # PDF/UA-1 7.3: every figure has an alternative text.  A reviewer's
         # picture may have none (publish warns): then the file does not claim
         # PDF/UA, rather than claim it falsely.
-        if all("/Alt" in e for e in tagged.elements() if e.get("/S") == "/Figure"):
+        if all("/Alt" in e for e in tagged.elements() if tagged.tag(e) == "/Figure"):
             _claim_pdfua(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
