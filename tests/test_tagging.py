@@ -255,3 +255,16 @@ def test_the_claim_is_in_the_xmp_metadata(published_pdfs: dict[str, Path]) -> No
         for page in pdf.pages:
             for _, image in page.Resources.get("/XObject", {}).items():
                 assert image.get("/Interpolate") is not True
+
+
+@pytest.mark.parametrize("which", ["draft", "published"])
+def test_pdfua_finds_nothing_in_any_example(
+    which: str, generated: dict[str, Generated], published_pdfs: dict[str, Path]
+) -> None:
+    """pdfua (from PyPI), a second opinion beside veraPDF, on every example."""
+    import pdfua
+
+    for stem in generated:
+        path = generated[stem].pdf if which == "draft" else published_pdfs[stem]
+        findings = [f for o in pdfua.validate(str(path)).outcomes for f in o.findings]
+        assert [(f.rule_id, f.message) for f in findings] == [], path.name

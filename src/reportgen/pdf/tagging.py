@@ -98,6 +98,10 @@ class _Page:
     page: pikepdf.Page
     instructions: list[ContentStreamInstruction]
     marks: dict[int, _Mark]
+    # Forms painted outside any marked content: (instruction index, resource name).
+    unmarked_paints: list[tuple[int, str]] = field(default_factory=list)
+    # Paints to enclose in an artifact when the page is written: index → properties.
+    wraps: dict[int, Dictionary] = field(default_factory=dict)
     changed: bool = False
 
     def replace(self, index: int, operands: list[object], operator: str) -> None:
@@ -183,6 +187,7 @@ def _read_page(number: int, page: pikepdf.Page, fonts: _Fonts) -> _Page:
     current: _Mark | None = None
     font_resources = page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary())
     width, table, foreign = 1, {}, False
+    paints: list[tuple[int, str]] = []
     # Operands are read only for the few operators that matter: converting
     # them is what costs, on pages of tables.
     for index, instruction in enumerate(instructions):
@@ -210,7 +215,9 @@ def _read_page(number: int, page: pikepdf.Page, fonts: _Fonts) -> _Page:
         elif op == "EMC" and stack:
             stack.pop()
             current = next((m for m in reversed(stack) if m is not None), None)
-    return _Page(number, page, instructions, marks)
+        elif op == "Do" and not stack:
+            paints.append((index, str(instruction.operands[0])))
+    return _Page(number, page, instructions, marks, paints)
 
 
 _SHOWS = frozenset(("Tj", "TJ", "'", '"'))
@@ -409,6 +416,14 @@ class _Tagged:
         if len(kept) != len(nums):
             self.root.ParentTree.Nums = Array(kept)
         for page in self.pages:
+            for index in sorted(page.wraps, reverse=True):
+                page.instructions[index + 1 : index + 1] = [
+                    ContentStreamInstruction([], Operator("EMC"))
+                ]
+                page.instructions[index:index] = [
+                    ContentStreamInstruction([Name.Artifact, page.wraps[index]], Operator("BDC"))
+                ]
+                page.changed = True
             if page.changed:
                 data = pikepdf.unparse_content_stream(page.instructions)
                 page.page.obj.Contents = self.pdf.make_stream(data)
@@ -703,32 +718,47 @@ def _watermark(tagged: _Tagged) -> None:
             for page, mcid in list(tagged.marks(kid)):
                 tagged.artifact(page, mcid, "/Watermark")
             tagged.set_kids(kid, [])
-    seen: set[tuple[int, int]] = set()
-    for page in tagged.pdf.pages:
-        xobjects = page.obj.get("/Resources", Dictionary()).get("/XObject", Dictionary())
-        for _, xobject in xobjects.items():
-            if xobject.objgen in seen or xobject.get("/Subtype") != "/Form":
+    seen: dict[tuple[int, int], bool] = {}
+    for page in tagged.pages:
+        if not page.unmarked_paints:
+            continue
+        xobjects = page.page.obj.get("/Resources", Dictionary()).get("/XObject", Dictionary())
+        for index, name in page.unmarked_paints:
+            xobject = xobjects.get(name)
+            if xobject is None:
                 continue
-            seen.add(xobject.objgen)
-            # Read only its transformations first (qpdf filters them), then all of it.
-            transforms = pikepdf.parse_content_stream(xobject, "cm")
-            if not transforms:
-                continue
-            _, b, c, *_ = (float(value) for value in transforms[0].operands)
-            if b == 0 and c == 0:
-                continue
-            instructions = pikepdf.parse_content_stream(xobject)
-            if str(instructions[0].operator) != "cm":
-                continue
-            changed = False
-            for index, (operands, operator) in enumerate(instructions):
-                if str(operator) == "BMC" and operands[0] == Name.Artifact:
-                    instructions[index] = ContentStreamInstruction(
-                        [Name.Artifact, Dictionary(Type=Name.Watermark)], Operator("BDC")
-                    )
-                    changed = True
-            if changed:
-                xobject.write(pikepdf.unparse_content_stream(instructions))
+            if xobject.objgen not in seen:
+                seen[xobject.objgen] = _mark_watermark(xobject)
+            if seen[xobject.objgen]:
+                # The paint itself too: checkers want every paint in marked content.
+                page.wraps[index] = Dictionary(Type=Name.Watermark)
+
+
+def _mark_watermark(xobject: pikepdf.Object) -> bool:
+    """If ``xobject`` is the watermark's rotated form: type its artifact, and say so."""
+    if xobject.get("/Subtype") != "/Form":
+        return False
+    # Its transformations first (qpdf filters them), all of it only if rotated.
+    transforms = pikepdf.parse_content_stream(xobject, "cm")
+    if not transforms:
+        return False
+    _, b, c, *_ = (float(value) for value in transforms[0].operands)
+    if b == 0 and c == 0:
+        return False
+    instructions = pikepdf.parse_content_stream(xobject)
+    if str(instructions[0].operator) != "cm":
+        return False
+    changed = False
+    for index, instruction in enumerate(instructions):
+        operands = instruction.operands
+        if str(instruction.operator) == "BMC" and operands[0] == Name.Artifact:
+            instructions[index] = ContentStreamInstruction(
+                [Name.Artifact, Dictionary(Type=Name.Watermark)], Operator("BDC")
+            )
+            changed = True
+    if changed:
+        xobject.write(pikepdf.unparse_content_stream(instructions))
+    return changed
 
 
 _WRAPPERS = ("/NonStruct", "/Div", "/Span")
