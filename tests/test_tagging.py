@@ -108,7 +108,7 @@ def test_running_headers_and_footers_are_pagination_artifacts(
         (n, "Expert Workshop on Migrant Integration Practices") for n in range(1, pages)
     }
     for number in range(1, pages):
-        below = "".join(t for n, t in footers if n == number)
+        below = " ".join("".join(t for n, t in footers if n == number).split())
         assert below == f"ODIHR.GAL/9/19Page {number + 1} of {pages}"
 
 
