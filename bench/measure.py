@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 TIME = "/usr/bin/time"
-PHASE = re.compile(r"\b(load|compose|docx|read|layout|write|save)=([0-9.]+)s")
-PHASES = ("load", "compose", "docx", "read", "layout", "write", "save")
+PHASE = re.compile(r"\b(load|compose|docx|read|layout|write|tags|save)=([0-9.]+)s")
+PHASES = ("load", "compose", "docx", "read", "layout", "write", "tags", "save")
 
 
 class CommandFailed(RuntimeError):

@@ -126,6 +126,26 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
     return results
 
 
+@pytest.fixture(scope="session")
+def published_pdfs(generated: dict[str, Generated], tmp_path_factory: pytest.TempPathFactory):
+    """The published PDF of every example (``publish`` of its generated DOCX), by stem."""
+    from reportgen.pipeline import publish
+
+    folder = tmp_path_factory.mktemp("published")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    try:
+        out = {}
+        for stem, example in generated.items():
+            docx = folder / example.docx.name
+            shutil.copyfile(example.docx, docx)
+            publish(docx)
+            out[stem] = docx.with_suffix(".pdf")
+    finally:
+        mp.undo()
+    return out
+
+
 def small_workshop(**changes: object) -> Workshop:
     """A one-topic workshop, built directly (no YAML), with ``changes`` to its fields."""
     fields: dict[str, object] = dict(
@@ -165,3 +185,18 @@ def input_with_a_private_use_character(folder: Path) -> Path:
         encoding="utf-8",
     )
     return source
+
+
+@pytest.fixture(scope="session")
+def verapdf() -> Iterator[object]:
+    """veraPDF (tests/verapdf/): one JVM for the whole session, started when first asked for."""
+    from verapdf import VeraPDF, VeraPDFUnavailable
+
+    try:
+        validator = VeraPDF()
+    except VeraPDFUnavailable as error:
+        pytest.fail(f"veraPDF cannot run: {error}")
+    try:
+        yield validator
+    finally:
+        validator.close()

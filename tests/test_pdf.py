@@ -383,7 +383,8 @@ def test_the_pdf_carries_title_authors_and_archival_identification(draft_pdf: by
         assert str(pdf.docinfo.CreationDate).startswith("D:20181210")
         metadata = pdf.open_metadata()
         assert metadata["pdfaid:part"] == "3"
-        assert metadata["pdfaid:conformance"] == "U"
+        assert metadata["pdfaid:conformance"] == "A"
+        assert metadata["pdfuaid:part"] == "1"
         assert metadata["dc:title"] == "Expert Workshop on Tolerance"
 
 

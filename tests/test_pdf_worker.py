@@ -58,6 +58,7 @@ def test_the_phases_the_worker_ran_are_reported_with_the_others(tmp_path: Path) 
         "read",
         "layout",
         "write",
+        "tags",
         "save",
     ]
     assert all(seconds > 0 for seconds in outcome.timings.phases.values())

@@ -381,8 +381,9 @@ def test_right_to_left_paragraphs_and_runs_keep_their_direction() -> None:
     assert model.children[1].direction == "rtl"
     assert isinstance(model.children[2].children[-1], d.RightToLeft)
     html = write_html(model, find_template("meeting-report"), draft=False)
-    assert '<p dir="rtl">שלום עולם</p>' in html
-    assert '<span dir="rtl">עברית</span>' in html
+    # Hebrew script names its language: the run is marked with it (pdf/tagging.py's /Lang).
+    assert '<p dir="rtl"><span lang="he">שלום עולם</span></p>' in html
+    assert '<span dir="rtl"><span lang="he">עברית</span></span>' in html
 
 
 def test_an_element_the_reader_does_not_show_is_named_with_where_it_was() -> None:

@@ -33,7 +33,7 @@ class Warnings:
 
 @dataclass
 class Timings:
-    """Seconds spent in each phase: load, compose, docx, read, layout, write (the PDF), save."""
+    """Seconds spent in each phase: load, compose, docx, read, layout, write, tags, save."""
 
     phases: dict[str, float] = field(default_factory=dict)
 

@@ -12,6 +12,7 @@ from html import escape
 from pathlib import Path
 
 from .. import documents as d
+from ..language.scripts import script_runs
 from ..links import safe_href
 from ..templates import Template
 from .watermark import watermark_svg
@@ -324,7 +325,13 @@ class _HtmlWriter:
             getattr(self, "inline_" + type(node).__name__)(node)
 
     def inline_Text(self, node: d.Text) -> None:
-        self.out.append(text(node.text))
+        # A run in a script of another language ("Тбилиси (თბილისი)") is marked
+        # with it: hyphenation follows it, and the PDF's tags give it its /Lang.
+        for run, language in script_runs(node.text):
+            if language is None:
+                self.out.append(text(run))
+            else:
+                self.out.append(f'<span lang="{language}">{text(run)}</span>')
 
     def inline_Emphasis(self, node: d.Emphasis) -> None:
         self.out.append("<em>")

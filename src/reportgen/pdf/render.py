@@ -15,6 +15,7 @@ from ..templates import Template
 from .fetcher import FetchRefused, TemplateFetcher
 from .glyphs import check_glyphs
 from .patches import cached_page_references, import_weasyprint
+from .tagging import finish
 
 import_weasyprint()  # the first import of WeasyPrint goes through it (see patches.py)
 
@@ -23,10 +24,12 @@ from weasyprint.document import Document  # noqa: E402
 from weasyprint.formatting_structure import boxes  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-# Written into every PDF (see render_pdf): archival PDF/A-3u, since PDF/A-3
-# also allows attaching the reviewed DOCX later; tagged for screen readers.
+# Written into every PDF (see render_pdf): archival PDF/A-3a (level A: tagged,
+# accessible), since PDF/A-3 also allows attaching the reviewed DOCX later;
+# PDF/UA-1 is claimed in the XMP metadata (tagging.PDFUA_XMP) and made true by
+# tagging.finish().
 PDF_OPTIONS = {
-    "pdf_variant": "pdf/a-3u",
+    "pdf_variant": "pdf/a-3a",
     "pdf_tags": True,
     # An identifier computed from the content (pydyf hashes the objects): the
     # same document gives the same /ID, where a random one would not.
@@ -54,7 +57,7 @@ def render_pdf(
     template's ``print.css``.  Resources resolve against the template folder
     and only load from it; what is refused or fails to load is added to
     ``warnings``.  ``timings`` (results.Timings), when given, gets the
-    seconds spent in "layout" and in "write".
+    seconds spent in "layout", in "write" and in "tags" (tagging.finish).
     """
 
     def phase(name: str) -> AbstractContextManager[None]:
@@ -105,7 +108,9 @@ def render_pdf(
             python_warnings.filterwarnings(
                 "ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning
             )
-            return document.write_pdf(**PDF_OPTIONS)
+            pdf = document.write_pdf(**PDF_OPTIONS)
+        with phase("tags"):
+            return finish(pdf, language=document.metadata.lang or "")
 
 
 def _without_attachments(document: Document) -> None:
