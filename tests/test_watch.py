@@ -24,6 +24,10 @@ WAIT = 45.0  # seconds for one run to be reported; a run takes a few
 SETTLE = 1.0  # seconds for the file watcher to start (or to settle after a run)
 
 
+def _default_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Watch:
     """A running ``reportgen watch``, and the lines it has written to standard error."""
 
@@ -35,6 +39,9 @@ class Watch:
             stderr=subprocess.PIPE,
             text=True,
             env={**os.environ, "REPORTGEN_TEMPLATES": str(ROOT / "templates")},
+            # A shell running the tests in the background ignores Ctrl-C, and its
+            # children inherit that; the watch must take Ctrl-C as a user gives it.
+            preexec_fn=_default_interrupt,
         )
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.seen: list[str] = []
