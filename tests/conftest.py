@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -12,8 +13,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from reportgen.source.model import Event, Participants, Report, Topic, Workshop
+
+# Property tests draw the same examples on every run, so that `make test` (and
+# CI) passes or fails the same way twice; HYPOTHESIS_PROFILE=explore draws new
+# ones, to look for more trouble.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = sorted((ROOT / "inputs").glob("*.yaml"))

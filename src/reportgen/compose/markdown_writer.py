@@ -139,6 +139,18 @@ def canonical(blocks: list[d.Block], warnings: Warnings | None = None) -> list[d
 def canonical_inlines(inlines: list[d.Inline], warnings: Warnings | None = None) -> list[d.Inline]:
     """A paragraph's inlines as Markdown can hold them (see the module notes)."""
     warnings = warnings or Warnings()
+    # Settling one edge can bring another to the edge (a line break behind a
+    # space that goes): settle until nothing moves, so that the form is its own.
+    settled = _settle_inlines(inlines, warnings)
+    for _ in range(4):
+        again = _settle_inlines(settled, warnings)
+        if again == settled:
+            break
+        settled = again
+    return settled
+
+
+def _settle_inlines(inlines: list[d.Inline], warnings: Warnings) -> list[d.Inline]:
     atoms = _atoms(inlines, False, False, None, warnings)
     # Strong holds emphasis, not the other way round: its runs are settled first.
     _hoist(atoms, "bold", lambda a: a.href)
