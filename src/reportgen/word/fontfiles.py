@@ -24,7 +24,7 @@ from ..compose.cache import cache_folder
 from ..errors import TemplateError
 
 # Changes whenever what is cached or how subsets are made changes.
-CACHE_FORMAT = "reportgen-fonts-1"
+CACHE_FORMAT = "reportgen-fonts-2"  # bumped whenever a subset is made differently
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,9 @@ def make_subset(path: Path, codepoints: Iterable[int]) -> bytes:
     options.notdef_outline = True
     options.recalc_timestamp = False
     options.layout_features = []
-    options.drop_tables = [*options.drop_tables, "GSUB", "GPOS", "GDEF"]
+    # FFTM (FontForge's timestamps, in DejaVu) is one fontTools cannot subset:
+    # dropped here rather than with a warning on the terminal.
+    options.drop_tables = [*options.drop_tables, "GSUB", "GPOS", "GDEF", "FFTM"]
     with TTFont(str(path), lazy=True, recalcTimestamp=False) as font:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=sorted(codepoints))
