@@ -14,6 +14,7 @@ their own and map to Word's built-in styles (``Heading 1``–``Heading 3``,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, TypeAlias
@@ -300,6 +301,23 @@ class Document:
     # What the composed document knows of its input (provenance.py); the Word
     # writer completes it with the marked blocks and keeps it in the DOCX.
     record: Record | None = field(default=None, compare=False, repr=False)
+
+
+def paragraphs(blocks: list[Block]) -> Iterator[Paragraph | Heading]:
+    """Every paragraph and heading among ``blocks``, in reading order, however deep
+    in lists, quotes, tables and text boxes (footnotes aside)."""
+    for block in blocks:
+        if isinstance(block, Paragraph | Heading):
+            yield block
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from paragraphs(item.children)
+        elif isinstance(block, Quote | TextBox):
+            yield from paragraphs(block.children)
+        elif isinstance(block, Table):
+            for row in block.rows:
+                for cell in row.cells:
+                    yield from paragraphs(cell.children)
 
 
 def plain_text(nodes: list[Inline] | list[Block]) -> str:

@@ -112,24 +112,6 @@ def block_markdown(block: d.Paragraph | d.Heading, kind: str) -> str:
     return to_markdown([d.Paragraph(block.children)])
 
 
-def leaves(block: d.Block):
-    """The paragraphs and headings of a block, however deep in lists, quotes and tables."""
-    if isinstance(block, d.Paragraph | d.Heading):
-        yield block
-    elif isinstance(block, d.ListBlock):
-        for item in block.items:
-            for child in item.children:
-                yield from leaves(child)
-    elif isinstance(block, d.Quote):
-        for child in block.children:
-            yield from leaves(child)
-    elif isinstance(block, d.Table):
-        for row in block.rows:
-            for cell in row.cells:
-                for child in cell.children:
-                    yield from leaves(child)
-
-
 def field_groups(blocks: list[d.Block], field_of) -> list[tuple[str, list[d.Block]]]:
     """Runs of blocks that show one Markdown field, with its path, wherever they are.
 
@@ -141,7 +123,7 @@ def field_groups(blocks: list[d.Block], field_of) -> list[tuple[str, list[d.Bloc
     found: list[tuple[str, list[d.Block]]] = []
 
     def key(block: d.Block) -> str | None:
-        paths = {field_of(leaf) for leaf in leaves(block)}
+        paths = {field_of(leaf) for leaf in d.paragraphs([block])}
         return paths.pop() if len(paths) == 1 else None
 
     def walk(children: list[d.Block]) -> None:

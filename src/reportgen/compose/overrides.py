@@ -63,7 +63,7 @@ def apply_overrides(
             text = replace(slot, text=d.plain_text(inlines))
             return [replace(block, children=inlines, origin=replace(new_origin, segments=(text,)))]
         assert isinstance(block, d.Paragraph)
-        for leaf in _leaves(blocks):
+        for leaf in d.paragraphs(blocks):
             if isinstance(leaf, d.Paragraph) and leaf.style == "Normal":
                 leaf.style = block.style
             text = replace(slot, text=d.plain_text(leaf.children))
@@ -135,19 +135,8 @@ def _warn(warnings: Warnings | None, text: str, where: str) -> None:
 def _inlines(blocks: list[d.Block]) -> list[d.Inline]:
     """Running text for a heading: the paragraphs' words, joined by spaces."""
     out: list[d.Inline] = []
-    for leaf in _leaves(blocks):
+    for leaf in d.paragraphs(blocks):
         if out:
             out.append(d.Text(" "))
         out.extend(leaf.children)
     return out
-
-
-def _leaves(blocks: list[d.Block]):
-    for block in blocks:
-        if isinstance(block, d.Paragraph | d.Heading):
-            yield block
-        elif isinstance(block, d.ListBlock):
-            for item in block.items:
-                yield from _leaves(item.children)
-        elif isinstance(block, d.Quote):
-            yield from _leaves(block.children)

@@ -153,7 +153,7 @@ class _Reader:
         paths, kind = self.slot_attributes(el)
         origin = d.Origin((d.Slot(paths, kind, ""),))
         blocks = self.blocks(el)
-        for block in _leaves(blocks):
+        for block in d.paragraphs(blocks):
             if block.origin is None:
                 block.origin = origin
         return blocks
@@ -382,28 +382,12 @@ def _check_attributes(root: etree._Element, reader: _Reader) -> None:
 # -- provenance ------------------------------------------------------------------
 
 
-def _leaves(blocks: list[d.Block]):
-    """The paragraphs and headings among ``blocks``, however deep in lists and quotes."""
-    for block in blocks:
-        if isinstance(block, d.Paragraph | d.Heading):
-            yield block
-        elif isinstance(block, d.ListBlock):
-            for item in block.items:
-                yield from _leaves(item.children)
-        elif isinstance(block, d.Quote):
-            yield from _leaves(block.children)
-        elif isinstance(block, d.Table):
-            for row in block.rows:
-                for cell in row.cells:
-                    yield from _leaves(cell.children)
-
-
 def settle(document: d.Document) -> None:
     """Give each composed block its Origin from the slots in it, once its text is final.
 
     The slots' marks are removed: writers see only the document vocabulary.
     """
-    for block in _leaves(document.children):
+    for block in d.paragraphs(document.children):
         block.children, block.origin = _settled(block.children, block.origin)
     for quote in _quotes(document.children):
         quote.attribution, quote.attribution_origin = _settled(
