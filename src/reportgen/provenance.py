@@ -45,10 +45,11 @@ def format_path(parts: FieldPath) -> str:
     return out
 
 
-def resolve(model: object, path: str) -> object:
-    """The value at ``path`` in the workshop model (None where there is none)."""
+def resolve(model: object, path: str | FieldPath) -> object:
+    """The value at ``path`` in the workshop model, or in plain data read from YAML
+    (None where there is none)."""
     value: object = model
-    for part in parse_path(path):
+    for part in parse_path(path) if isinstance(path, str) else path:
         if isinstance(part, int):
             if not isinstance(value, list) or part >= len(value):
                 return None

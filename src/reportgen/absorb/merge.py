@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..provenance import Record, format_path, parse_path
+from ..provenance import Record, format_path, parse_path, resolve
 from .changes import Changes, FieldChange, ListChange, NewItem, OverrideChange, item_of
 
 Path = tuple[str | int, ...]
@@ -60,20 +60,6 @@ def same(a: object, b: object) -> bool:
     if a in (None, "", []) and b in (None, "", []):
         return True
     return _plain(a) == _plain(b)
-
-
-def resolve(data: object, path: Path) -> object:
-    value = data
-    for part in path:
-        if isinstance(part, int):
-            if not isinstance(value, list) or part >= len(value):
-                return None
-            value = value[part]
-        elif isinstance(value, dict):
-            value = value.get(part)
-        else:
-            return None
-    return value
 
 
 class Matcher:
@@ -187,106 +173,117 @@ def plan(
     ``unchanged``: the input is byte for byte the one the DOCX was made from.
     ``prefer``: "review" or "input" settles conflicts; None lists them.
     """
-    matcher = Matcher(record, current, unchanged)
-    result = Plan()
+    planner = _Planner(record, current, Matcher(record, current, unchanged), prefer)
     for change in changes.fields:
-        _field(change, record, current, matcher, prefer, result)
+        planner.field(change)
     for list_change in changes.lists:
-        _list(list_change, record, current, matcher, prefer, result)
+        planner.list(list_change)
     for override in changes.overrides:
-        _override(override, current, prefer, result)
-    return result
+        planner.override(override)
+    return planner.result
 
 
-def _settle(conflict: Conflict, prefer: str | None, result: Plan) -> bool:
-    """Whether to take the reviewers' version; records the conflict when nobody chose."""
-    if prefer == "review":
-        return True
-    if prefer is None:
-        result.conflicts.append(conflict)
-    return False
+class _Planner:
+    def __init__(self, record: Record, current: dict, matcher: Matcher, prefer: str | None) -> None:
+        self.record = record
+        self.current = current
+        self.matcher = matcher
+        self.prefer = prefer
+        self.result = Plan()
 
+    def settle(self, conflict: Conflict) -> bool:
+        """Whether to take the reviewers' version; records the conflict when nobody chose."""
+        if self.prefer == "review":
+            return True
+        if self.prefer is None:
+            self.result.conflicts.append(conflict)
+        return False
 
-def _field(
-    change: FieldChange,
-    record: Record,
-    current: dict,
-    matcher: Matcher,
-    prefer: str | None,
-    result: Plan,
-) -> None:
-    path = matcher.path(change.path)
-    base = record.fields.get(change.path)
-    if path is None:
-        conflict = Conflict(change.path, base, None, change.value)
-        if prefer is None:
-            result.conflicts.append(conflict)
-        return  # the item is gone from the input: nothing to write it into
-    now = resolve(current, path)
-    if not same(now, base) and not same(now, change.value):
-        generated = record.generated.get(change.path, base)
-        if not _settle(Conflict(change.path, generated, now, change.value), prefer, result):
+    def field(self, change: FieldChange) -> None:
+        path = self.matcher.path(change.path)
+        base = self.record.fields.get(change.path)
+        if path is None:
+            if self.prefer is None:
+                self.result.conflicts.append(Conflict(change.path, base, None, change.value))
+            return  # the item is gone from the input: nothing to write it into
+        now = resolve(self.current, path)
+        if not same(now, base) and not same(now, change.value):
+            generated = self.record.generated.get(change.path, base)
+            if not self.settle(Conflict(change.path, generated, now, change.value)):
+                return
+        elif same(now, change.value):
             return
-    elif same(now, change.value):
-        return
-    if change.value in ("", [], None):
-        result.edits.append(Edit("delete", path))
-        return
-    value = change.value
-    if isinstance(value, str) and isinstance(now, str) and now.endswith("\n"):
-        value += "\n"  # a `|` block keeps its final line break, so its header stays `|`
-    result.edits.append(Edit("set", path, value, blocks=change.blocks))
-
-
-def _list(
-    change: ListChange,
-    record: Record,
-    current: dict,
-    matcher: Matcher,
-    prefer: str | None,
-    result: Plan,
-) -> None:
-    path = matcher.path(change.path)
-    items = matcher.items(change.path)
-    now = resolve(current, path) if path is not None else None
-    now = now if isinstance(now, list) else []
-    moved_in_input = (
-        path is None
-        or len(now) != change.length
-        or any(items.get(i) != i for i in range(change.length))
-    )
-    if moved_in_input:
-        reviewed = [i if isinstance(i, int) else "new" for i in change.order]
-        conflict = Conflict(change.path, list(range(change.length)), len(now), reviewed)
-        if path is None or not _settle(conflict, prefer, result):
+        if change.value in ("", [], None):
+            self.result.edits.append(Edit("delete", path))
             return
-    target: list[int | NewItem] = []
-    for item in change.order:
-        if isinstance(item, NewItem):
-            target.append(item)
-        elif items.get(item) is not None:
-            target.append(items[item])  # type: ignore[arg-type]
-    kept = {t for t in target if isinstance(t, int)}
-    # Items the input gained since stay where they are.
-    if moved_in_input:
-        recorded_now = {v for v in items.values() if v is not None}
-        for index in range(len(now)):
-            if index not in recorded_now and index not in kept:
-                target.insert(min(index, len(target)), index)
-                kept.add(index)
-    for index in sorted(set(range(len(now))) - kept, reverse=True):
-        result.edits.append(Edit("delete", (*path, index)))  # type: ignore[misc]
-    working = sorted(kept)
-    for position, item in enumerate(target):
-        if isinstance(item, NewItem):
-            value = _new_value(item, now)
-            result.edits.append(Edit("insert", path, value, index=position))  # type: ignore[arg-type]
-            working.insert(position, -1)
-            continue
-        found = working.index(item)
-        if found != position:
-            result.edits.append(Edit("move", path, index=found, target=position))  # type: ignore[arg-type]
-            working.insert(position, working.pop(found))
+        value = change.value
+        if isinstance(value, str) and isinstance(now, str) and now.endswith("\n"):
+            value += "\n"  # a `|` block keeps its final line break, so its header stays `|`
+        self.result.edits.append(Edit("set", path, value, blocks=change.blocks))
+
+    def list(self, change: ListChange) -> None:
+        path = self.matcher.path(change.path)
+        items = self.matcher.items(change.path)
+        now = resolve(self.current, path) if path is not None else None
+        now = now if isinstance(now, list) else []
+        moved_in_input = (
+            path is None
+            or len(now) != change.length
+            or any(items.get(i) != i for i in range(change.length))
+        )
+        if moved_in_input:
+            reviewed = [i if isinstance(i, int) else "new" for i in change.order]
+            conflict = Conflict(change.path, list(range(change.length)), len(now), reviewed)
+            if path is None or not self.settle(conflict):
+                return
+        target: list[int | NewItem] = []
+        for item in change.order:
+            if isinstance(item, NewItem):
+                target.append(item)
+            elif items.get(item) is not None:
+                target.append(items[item])  # type: ignore[arg-type]
+        kept = {t for t in target if isinstance(t, int)}
+        # Items the input gained since stay where they are.
+        if moved_in_input:
+            recorded_now = {v for v in items.values() if v is not None}
+            for index in range(len(now)):
+                if index not in recorded_now and index not in kept:
+                    target.insert(min(index, len(target)), index)
+                    kept.add(index)
+        edits = self.result.edits
+        for index in sorted(set(range(len(now))) - kept, reverse=True):
+            edits.append(Edit("delete", (*path, index)))  # type: ignore[misc]
+        working = sorted(kept)
+        for position, item in enumerate(target):
+            if isinstance(item, NewItem):
+                edits.append(Edit("insert", path, _new_value(item, now), index=position))  # type: ignore[arg-type]
+                working.insert(position, -1)
+                continue
+            found = working.index(item)
+            if found != position:
+                edits.append(Edit("move", path, index=found, target=position))  # type: ignore[arg-type]
+                working.insert(position, working.pop(found))
+
+    def override(self, change: OverrideChange) -> None:
+        existing = self.current.get("overrides")
+        existing = existing if isinstance(existing, list) else []
+        for index, item in enumerate(existing):
+            if not isinstance(item, dict) or item.get("block") != change.block:
+                continue
+            if str(item.get("for") or "") != change.key:
+                continue
+            if same(item.get("text"), change.text):
+                return
+            path = f"overrides[{index}].text"
+            if self.settle(Conflict(path, change.replaces, item.get("text"), change.text)):
+                self.result.edits.append(Edit("set", ("overrides", index, "text"), change.text))
+            return
+        value: dict[str, object] = {"block": change.block}
+        if change.key:
+            value["for"] = change.key
+        value["text"] = change.text
+        value["replaces"] = change.replaces
+        self.result.edits.append(Edit("append", ("overrides",), value))
 
 
 def _new_value(item: NewItem, now: list) -> object:
@@ -297,27 +294,3 @@ def _new_value(item: NewItem, now: list) -> object:
         if isinstance(neighbour, dict) and "day" in neighbour and "day" not in value:
             value = {**value, "day": neighbour["day"]}
     return value
-
-
-def _override(change: OverrideChange, current: dict, prefer: str | None, result: Plan) -> None:
-    existing = current.get("overrides")
-    existing = existing if isinstance(existing, list) else []
-    for index, item in enumerate(existing):
-        if not isinstance(item, dict) or item.get("block") != change.block:
-            continue
-        if str(item.get("for") or "") != change.key:
-            continue
-        if same(item.get("text"), change.text):
-            return
-        conflict = Conflict(
-            f"overrides[{index}].text", change.replaces, item.get("text"), change.text
-        )
-        if _settle(conflict, prefer, result):
-            result.edits.append(Edit("set", ("overrides", index, "text"), change.text))
-        return
-    value: dict[str, object] = {"block": change.block}
-    if change.key:
-        value["for"] = change.key
-    value["text"] = change.text
-    value["replaces"] = change.replaces
-    result.edits.append(Edit("append", ("overrides",), value))
