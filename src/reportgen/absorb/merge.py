@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..provenance import Record, format_path, parse_path, resolve
+from ..provenance import FieldPath, Record, format_path, parse_path, resolve
 from .changes import Changes, FieldChange, ListChange, NewItem, OverrideChange, item_of
-
-Path = tuple[str | int, ...]
 
 
 @dataclass
@@ -32,7 +30,7 @@ class Edit:
     """One change to make to the input: ``set``, ``delete``, ``insert``, ``move``, ``append``."""
 
     kind: str
-    path: Path
+    path: FieldPath
     value: object = None
     index: int = 0
     target: int = 0
@@ -71,7 +69,7 @@ class Matcher:
         self.unchanged = unchanged
         self._maps: dict[str, dict[int, int | None]] = {}
 
-    def path(self, recorded: str) -> Path | None:
+    def path(self, recorded: str) -> FieldPath | None:
         """``recorded`` (a path in the input as generated) as a path in the input now."""
         parts = parse_path(recorded)
         if self.unchanged:
@@ -94,7 +92,7 @@ class Matcher:
             return {}
         return self._map(recorded_list, current)
 
-    def _map(self, recorded_list: str, current_list: Path) -> dict[int, int | None]:
+    def _map(self, recorded_list: str, current_list: FieldPath) -> dict[int, int | None]:
         key = recorded_list
         if key in self._maps:
             return self._maps[key]
