@@ -135,6 +135,11 @@ def comment(mark: str, words: str, text: str, author: str = AUTHOR) -> Edit:
     return {"op": "comment", "mark": mark, "words": words, "text": text, "author": author}
 
 
+def pause(seconds: float) -> Edit:
+    """Keep the document open for ``seconds``, LibreOffice running, doing nothing."""
+    return {"op": "pause", "seconds": seconds}
+
+
 # -- running LibreOffice -----------------------------------------------------------------------
 
 

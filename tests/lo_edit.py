@@ -304,6 +304,10 @@ class Editor:
         annotation.DateTimeValue = _now()  # else LibreOffice writes the date 0-00-00
         found.getText().insertTextContent(found, annotation, True)
 
+    def pause(self, seconds: float) -> None:
+        # A reviewer who leaves the document open: LibreOffice is up and holds it.
+        time.sleep(seconds)
+
 
 def _now() -> Any:
     now = datetime.now(UTC)
@@ -339,6 +343,7 @@ OPERATIONS: dict[str, Callable[..., None]] = {
         "move_before",
         "set_text",
         "comment",
+        "pause",
     )
 }
 
