@@ -19,6 +19,7 @@ import yaml
 from docx import Document as open_docx
 from lxml import etree
 
+from ooxml import assert_valid_docx
 from reportgen.templates import SHIPPED_FAMILY_SUFFIX, find_template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -251,6 +252,13 @@ def test_the_example_in_the_second_template_takes_its_look_from_the_theme(
     assert {font_key(theme.body_font), font_key(theme.heading_font)} <= pdf_fonts(house.pdf)
     _, box = heading(house.pdf, "Introduction")
     assert box[0] == pytest.approx(theme.margin("left") / 25.4 * 72, abs=1)
+
+
+def test_the_second_template_and_a_changed_theme_pass_words_schemas(
+    house: Report, changed: Report
+) -> None:
+    assert_valid_docx(house.docx.read_bytes(), f"the example in {HOUSE}")
+    assert_valid_docx(changed.docx.read_bytes(), "the example in a changed theme")
 
 
 def test_a_colour_changed_in_the_theme_changes_in_the_docx_and_the_pdf(
