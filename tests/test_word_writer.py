@@ -20,6 +20,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from lxml import etree
 
+from ooxml import assert_valid_docx, save
 from reportgen import documents as d
 from reportgen.errors import ReportgenError, TemplateError, UnsafeDocumentError
 from reportgen.results import Warnings
@@ -549,22 +550,78 @@ def test_a_document_edited_and_saved_is_edited(sample_docx: bytes) -> None:
     document = opened(sample_docx)
     paragraph = next(p for p in document.paragraphs if p.text == "Printed for review.")
     paragraph.runs[0].text = "Printed for publication."
-    out = io.BytesIO()
-    document.save(out)
-    assert recorded_fingerprint(out.getvalue()) == recorded_fingerprint(sample_docx)
-    assert is_edited(out.getvalue())
+    edited = save(document)
+    assert recorded_fingerprint(edited) == recorded_fingerprint(sample_docx)
+    assert is_edited(edited)
 
 
 def test_a_docx_reportgen_did_not_write_is_not_taken_for_an_edited_one() -> None:
-    out = io.BytesIO()
-    docx.Document().save(out)
-    assert recorded_fingerprint(out.getvalue()) is None
-    assert not is_edited(out.getvalue())
+    theirs = save(docx.Document())
+    assert recorded_fingerprint(theirs) is None
+    assert not is_edited(theirs)
 
 
 def test_a_file_that_is_no_docx_is_refused_clearly() -> None:
     with pytest.raises(UnsafeDocumentError, match="not a DOCX"):
         is_edited(b"plain text, not a zip")
+
+
+# -- Word's schemas ------------------------------------------------------------------
+
+
+def final_sample() -> d.Document:
+    document = sample()
+    document.metadata.draft = False
+    return document
+
+
+def read_back_content() -> d.Document:
+    """What the reader brings from a reviewer's DOCX that templates never compose."""
+    merged = [
+        d.TableRow([d.TableCell([para(t("Region and year"))], colspan=2)], header=True),
+        d.TableRow([d.TableCell([para(t("Imereti"))], rowspan=2), cell("2018")]),
+        d.TableRow([cell("2019")]),
+    ]
+    return d.Document(
+        [
+            d.Table(merged, widths=[2, 1]),
+            para(t("In Hebrew: "), d.RightToLeft([t("שלום עולם")]), t(".")),
+            d.Paragraph([t("שלום עולם")], direction="rtl"),
+            d.TextBox([para(t("A sidebar beside the text."))], placement="right"),
+            d.Table([d.TableRow([d.TableCell([d.Image(PNG_RED, "image/png", alt="Red")])])]),
+            para(
+                t("A note holding a list"),
+                d.FootnoteRef([d.ListBlock(False, [d.ListItem([para(t("a point"))])])]),
+            ),
+        ]
+    )
+
+
+WRITTEN = {
+    "every node of the model": sample,
+    "a final document (no DRAFT mark)": final_sample,
+    "an SVG picture beside its PNG": lambda: d.Document(
+        [d.Image(LOGO.read_bytes(), "image/svg+xml", alt="Logo", width_mm=40)]
+    ),
+    "header rows below the first": lambda: d.Document(
+        [d.Table([d.TableRow([cell("Group")], header=True), d.TableRow([cell("Name")], True)])]
+    ),
+    "content read back from a reviewer's DOCX": read_back_content,
+    "an empty document": d.Document,
+}
+
+
+@pytest.mark.parametrize("name", WRITTEN)
+def test_what_the_writer_writes_passes_words_schemas(template: Template, name: str) -> None:
+    assert_valid_docx(write_docx(WRITTEN[name](), template), name)
+
+
+def test_an_svg_picture_without_cairosvg_passes_words_schemas(
+    template: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "cairosvg", None)
+    image = d.Image(LOGO.read_bytes(), "image/svg+xml", alt="Organisation logo")
+    assert_valid_docx(write_docx(d.Document([image]), template), "alt text for an SVG")
 
 
 # -- speed --------------------------------------------------------------------------
