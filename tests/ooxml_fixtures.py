@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+import itertools
 import struct
 from pathlib import Path
 
@@ -14,6 +14,8 @@ from docx.opc.part import Part
 from docx.oxml import parse_xml
 
 from conftest import pdf_text
+from ooxml import save as save  # every fixture saved here is checked (tests/ooxml.py)
+from ooxml import save_unchecked as save_unchecked
 from reportgen.pipeline import publish
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -34,15 +36,12 @@ NAMESPACES = {
 NSDECL = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NAMESPACES.items())
 WPS_URI = NAMESPACES["wps"]
 WPG_URI = NAMESPACES["wpg"]
+# Drawings and VML shapes each take an id no other one in the document has (wp:docPr/@id,
+# v:shape/@id), as Word numbers them.
+_shape_ids = itertools.count(100)
 
 
 # -- documents -------------------------------------------------------------------------------
-
-
-def save(document: Document) -> bytes:
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def add_block(document: Document, xml: str) -> None:
@@ -90,7 +89,8 @@ def drawingml_text_box(*texts: str, anchored: bool = True, align: str = "right")
         "</a:graphicData></a:graphic>"
     )
     extent = '<wp:extent cx="1828800" cy="914400"/>'
-    docpr = '<wp:docPr id="7" name="Text Box 7"/>'
+    number = next(_shape_ids)
+    docpr = f'<wp:docPr id="{number}" name="Text Box {number}"/>'
     if anchored:
         frame = (
             '<wp:anchor distT="0" distB="0" distL="114300" distR="114300" simplePos="0" '
@@ -116,7 +116,7 @@ def vml_text_box(*texts: str, floated: bool = True) -> str:
     )
     wrap = '<w10:wrap type="square"/>' if floated else ""
     return (
-        '<w:r><w:pict><v:shape id="tb1" type="#_x0000_t202" '
+        f'<w:r><w:pict><v:shape id="_x0000_s{next(_shape_ids)}" type="#_x0000_t202" '
         f'style="{style};mso-position-horizontal:right">'
         f"<v:textbox>{txbx_content(*texts)}</v:textbox>{wrap}</v:shape></w:pict></w:r>"
     )
@@ -139,9 +139,10 @@ def grouped_text_boxes(*texts: str) -> str:
         "<wps:bodyPr/></wps:wsp>"
         for t in texts
     )
+    number = next(_shape_ids)
     return (
         '<w:r><w:drawing><wp:inline><wp:extent cx="3657600" cy="914400"/>'
-        '<wp:docPr id="9" name="Group 9"/>'
+        f'<wp:docPr id="{number}" name="Group {number}"/>'
         f'<a:graphic><a:graphicData uri="{WPG_URI}"><wpg:wgp><wpg:cNvGrpSpPr/>'
         f"<wpg:grpSpPr/>{shapes}</wpg:wgp></a:graphicData></a:graphic>"
         "</wp:inline></w:drawing></w:r>"
@@ -150,7 +151,8 @@ def grouped_text_boxes(*texts: str) -> str:
 
 def vml_wordart(text: str) -> str:
     return (
-        '<w:r><w:pict><v:shape id="wa1" type="#_x0000_t136" style="width:300pt;height:50pt">'
+        f'<w:r><w:pict><v:shape id="_x0000_s{next(_shape_ids)}" type="#_x0000_t136" '
+        'style="width:300pt;height:50pt">'
         f'<v:textpath style="font-family:&quot;Arial Black&quot;" string="{text}"/>'
         "</v:shape></w:pict></w:r>"
     )
@@ -158,11 +160,13 @@ def vml_wordart(text: str) -> str:
 
 def picture_run(rel_id: str, alt: str, name: str = "Picture 1") -> str:
     """A run holding an inline DrawingML picture of the image part ``rel_id``."""
+    number = next(_shape_ids)
     return (
         '<w:r><w:drawing><wp:inline><wp:extent cx="1800000" cy="540000"/>'
-        f'<wp:docPr id="3" name="{name}" descr="{alt}"/>'
+        f'<wp:docPr id="{number}" name="{name}" descr="{alt}"/>'
         '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-        f'<pic:pic><pic:nvPicPr><pic:cNvPr id="3" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{number}" name="{name}"/><pic:cNvPicPr/>'
+        "</pic:nvPicPr>"
         f'<pic:blipFill><a:blip r:embed="{rel_id}"/><a:stretch><a:fillRect/></a:stretch>'
         '</pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="1800000" cy="540000"/>'
         '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'

@@ -24,6 +24,10 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
+from ooxml import define_built_in_styles
+from ooxml import save as save  # every fixture saved here is checked (tests/ooxml.py)
+from ooxml import save_unchecked as save_unchecked
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 ANNA = "Anna Reviewer"
 BORIS = "Boris Editor"
@@ -73,14 +77,9 @@ def report() -> Document:
     return document
 
 
-def save(document: Document) -> bytes:
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
 def add_footnote(document: Document, paragraph: Paragraph, text: str) -> Paragraph:
     """A Word footnote at the end of ``paragraph`` (python-docx has no footnote API)."""
+    define_built_in_styles(document, "FootnoteText", "FootnoteReference")
     part = _footnotes_part(document)
     footnote_id = len(part.element.findall(qn("w:footnote"))) - 1
     note = parse_xml(
@@ -192,7 +191,7 @@ class Reviewer:
     def insert_row(self, table: Table, texts: tuple[str, ...]) -> None:
         """A new last row, with ``w:ins`` in its properties and around its text."""
         row = table.add_row()
-        row._tr.get_or_add_trPr().append(self.mark("w:ins"))
+        mark_row(row._tr, self.mark("w:ins"))
         for cell, text in zip(row.cells, texts, strict=True):
             paragraph = cell.paragraphs[0]
             paragraph._p.get_or_add_pPr().append(_mark_rpr(self.mark("w:ins")))
@@ -200,7 +199,7 @@ class Reviewer:
 
     def delete_row(self, table: Table, index: int) -> None:
         tr = table.rows[index]._tr
-        tr.get_or_add_trPr().append(self.mark("w:del"))
+        mark_row(tr, self.mark("w:del"))
         for p in tr.iter(qn("w:p")):
             for r in p.findall(qn("w:r")):
                 self._delete_run(r)
@@ -229,6 +228,9 @@ class Reviewer:
         """Drag ``paragraph`` to just after ``after``: ``w:moveFrom`` here, ``w:moveTo`` there."""
         name = f"move{next(_ids)}"
         copy = etree.fromstring(etree.tostring(paragraph._p))
+        # A bookmark's id and name are the document's only one: the copy takes none of them.
+        for bookmark in copy.findall(qn("w:bookmarkStart")) + copy.findall(qn("w:bookmarkEnd")):
+            copy.remove(bookmark)
         self._movable(paragraph._p, "moveFrom", name)
         self._movable(copy, "moveTo", name)
         after._p.addnext(copy)
@@ -253,6 +255,7 @@ class Reviewer:
 
     def comment(self, document: Document, paragraph: Paragraph, words: str, text: str) -> None:
         """A comment on ``words`` (python-docx writes comments.xml as Word does)."""
+        define_built_in_styles(document, "CommentText", "CommentReference")
         comment = document.add_comment(
             split_run(paragraph, words),
             text=text,
@@ -260,6 +263,22 @@ class Reviewer:
             initials="".join(part[0] for part in self.name.split()),
         )
         comment._comment_elm.set(qn("w:date"), self.date)
+
+
+def mark_row(tr: etree._Element, mark: etree._Element) -> None:
+    """Mark a table row inserted or deleted: ``mark`` (``w:ins``, ``w:del``) in its ``w:trPr``.
+
+    The schema (CT_TrPr) wants a row property before the mark, so the row is
+    also kept whole on a page (``w:cantSplit``).  LibreOffice writes the mark
+    alone, which the schema refuses.
+    """
+    trpr = tr.find(qn("w:trPr"))
+    if trpr is None:
+        trpr = etree.Element(qn("w:trPr"))
+        tr.insert(0, trpr)
+    if not len(trpr):
+        etree.SubElement(trpr, qn("w:cantSplit"))
+    trpr.append(mark)
 
 
 def _mark_rpr(mark: etree._Element) -> etree._Element:

@@ -23,6 +23,7 @@ import pytest
 from filelock import FileLock
 
 from conftest import ROOT, libreoffice_convert
+from ooxml import save
 from reportgen.errors import UsageError
 from reportgen.files import locks
 from reportgen.files.edited import docx_state
@@ -110,7 +111,7 @@ def edit_with_python_docx(path: Path, work: Path) -> None:
     document = docx.Document(str(path))
     paragraph = next(p for p in document.paragraphs if "sentence 3" in p.text)
     paragraph.text = "The reviewer rewrote this paragraph."
-    document.save(str(path))
+    path.write_bytes(save(document))
 
 
 def edit_with_libreoffice(path: Path, work: Path) -> None:
@@ -159,7 +160,7 @@ def test_someones_own_file_named_like_the_output_is_not_replaced_without_force(
     if kind == "a Word document":
         own = docx.Document()
         own.add_paragraph("My own report, written by hand.")
-        own.save(str(docx_path))
+        docx_path.write_bytes(save(own))
     else:
         docx_path.write_text("notes I keep here")
     mine = docx_path.read_bytes()

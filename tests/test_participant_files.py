@@ -18,6 +18,7 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import ROOT, libreoffice_convert
+from ooxml import save
 from reportgen.errors import InputError
 from reportgen.source import load_workshop, referenced_files, validate_file
 from reportgen.source.model import Person
@@ -549,9 +550,7 @@ def test_a_web_page_renamed_xlsx_is_told_apart(tmp_path: Path) -> None:
 def test_a_word_document_renamed_xlsx_is_told_apart(tmp_path: Path) -> None:
     import docx
 
-    buffer = io.BytesIO()
-    docx.Document().save(buffer)
-    assert refused(tmp_path, buffer.getvalue()) == "is a Word document, not an XLSX workbook"
+    assert refused(tmp_path, save(docx.Document())) == "is a Word document, not an XLSX workbook"
 
 
 def test_an_xlsx_renamed_csv_is_told_apart(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 from PIL import Image as PILImage
 
+from ooxml import save
 from reportgen import documents as d
 from reportgen.pdf.fetcher import FetchRefused, TemplateFetcher
 from reportgen.pdf.html import write_html
@@ -513,10 +514,8 @@ def test_a_docx_reads_into_a_pdf_with_its_words(template: Template) -> None:
     p.add_run("agreed").bold = True
     p.add_run(f" on {MARKUP}.")
     source.add_paragraph("Adopt a plan.", style="List Number")
-    out = io.BytesIO()
-    source.save(out)
     warnings = Warnings()
-    document = read_docx(out.getvalue(), warnings)
+    document = read_docx(save(source), warnings)
     pdf = render_pdf(write_html(document, template, draft=False), template, warnings=warnings)
     text = words(pdftotext(pdf))
     assert "Workshop report" in text

@@ -28,6 +28,11 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MACRO_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
 
 
+# The traps below are built from ``plain`` by repacking its ZIP: broken or hostile on purpose,
+# they are never given to the OOXML check (tests/ooxml.py), which would also read their
+# DOCTYPEs and unpack their bombs.  ``plain`` itself is checked.
+
+
 @pytest.fixture(scope="module")
 def plain() -> bytes:
     """A real DOCX, as python-docx writes it (its template came from Word)."""

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image as PILImage
 
+from ooxml import define_built_in_styles, save
 from reportgen import documents as d
 from reportgen.errors import UnsafeDocumentError
 from reportgen.results import Warnings
@@ -33,12 +34,6 @@ CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+x
 
 
 # -- building DOCX files with python-docx (plus the raw XML it has no API for) ----------
-
-
-def save(document: docx.document.Document) -> bytes:
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def read(document: docx.document.Document) -> tuple[d.Document, list[str]]:
@@ -56,6 +51,7 @@ def raw_paragraph(document: docx.document.Document, inner_xml: str, style: str =
 
 def add_footnotes(document: docx.document.Document, notes: dict[int, str]) -> None:
     """A footnotes part (python-docx has none) holding ``notes`` by id."""
+    define_built_in_styles(document, "FootnoteText", "FootnoteReference")
     bodies = "".join(
         f'<w:footnote w:id="{number}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr>'
         '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>'
@@ -375,12 +371,11 @@ def test_formatting_changes_and_comments_do_not_show() -> None:
     change = 'w:author="Reviewer" w:date="2018-12-01T10:00:00Z"'
     raw_paragraph(
         document,
-        '<w:commentRangeStart w:id="0"/>'
         f'<w:r><w:rPr><w:b/><w:rPrChange w:id="7" {change}><w:rPr/></w:rPrChange></w:rPr>'
-        "<w:t>Bold now</w:t></w:r>"
-        '<w:commentRangeEnd w:id="0"/>'
-        '<w:r><w:commentReference w:id="0"/></w:r>',
+        "<w:t>Bold now</w:t></w:r>",
     )
+    define_built_in_styles(document, "CommentText", "CommentReference")
+    document.add_comment(document.paragraphs[-1].runs, text="Why bold?", author="Reviewer")
     result, _ = read(document)
     assert result.children == [d.Paragraph([d.Strong([d.Text("Bold now")])])]
 
