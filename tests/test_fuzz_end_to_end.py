@@ -6,7 +6,8 @@ emoji, Markdown syntax, Jinja syntax, strings of 10,000 characters — into
 every text field of a valid input, and arbitrary values in place of any part
 of it.  Each example must either generate a DOCX that python-docx opens (with
 a valid fingerprint) and a PDF that pypdf parses, or end in reportgen's own
-error, located in the input; never another exception.
+error, located in the input; never another exception.  The examples that go
+on to the PDF also hold their DOCX to Word's schemas (tests/ooxml.py).
 
 Rendering a PDF takes about a second, so ``make test`` runs a few examples
 through the whole pipeline and more through compose and DOCX only.
@@ -31,6 +32,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ooxml import assert_valid_docx
 from reportgen.errors import ReportgenError
 from reportgen.pipeline import generate
 from reportgen.word.package import content_fingerprint, recorded_fingerprint
@@ -181,7 +183,11 @@ NODES = nodes(BASE)
 
 
 def generate_or_refuse(folder: Path, data: Any, formats: tuple[str, ...], kind: str) -> str:
-    """Generate from ``data``: "written" (outputs checked) or "refused" (error checked)."""
+    """Generate from ``data``: "written" (outputs checked) or "refused" (error checked).
+
+    A DOCX that goes on to a PDF is also held to Word's schemas: the check
+    takes about as long as writing the DOCX, a small part of the PDF's time.
+    """
     source = folder / "fuzz.yaml"
     out = folder / "out"
     shutil.rmtree(out, ignore_errors=True)
@@ -202,6 +208,8 @@ def generate_or_refuse(folder: Path, data: Any, formats: tuple[str, ...], kind: 
         assert recorded_fingerprint(data_docx) == content_fingerprint(data_docx)
         document = docx.Document(str(out / "fuzz.docx"))
         assert document.paragraphs
+        if "pdf" in formats:
+            assert_valid_docx(data_docx, f"the DOCX of {kind}")
     if "pdf" in formats:
         pdf = (out / "fuzz.pdf").read_bytes()
         assert pdf.rstrip().endswith(b"%%EOF")
