@@ -26,7 +26,6 @@ from lxml import etree
 
 from ooxml import define_built_in_styles
 from ooxml import save as save  # every fixture saved here is checked (tests/ooxml.py)
-from ooxml import save_unchecked as save_unchecked
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 ANNA = "Anna Reviewer"

@@ -20,9 +20,11 @@ from reportgen.word.namespaces import qn
 sys.path.insert(0, str(ROOT / "bench"))
 import inputs as bench_inputs  # the benchmark's large inputs
 
-# The check's time grows with the square of a table's rows (openxml-audit 0.8 counts each
-# element's earlier siblings to name its path): 300 participants take about 1.5 s to check,
-# the benchmark's 2,500 about 25 s, too long for `make test`.
+# The check's time grows with the square of the number of elements side by side
+# (openxml-audit 0.8 counts each element's earlier siblings to name its path), and the
+# provenance record (customXml/item1.xml) holds an entry per participant's field: 300
+# participants take about 1.5 s to check, the benchmark's 2,500 about 17 s, too long for
+# `make test`.
 PARTICIPANTS = 300
 
 
