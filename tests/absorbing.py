@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from ooxml import assert_valid_docx, save
 from reportgen.absorb import paragraph_texts
 from reportgen.absorb.reviewed import read_reviewed
 from reportgen.provenance import MARK_PREFIX, Record
@@ -42,9 +43,8 @@ class Report:
         return cls(docx.Document(io.BytesIO(data)), record)
 
     def save(self) -> bytes:
-        out = io.BytesIO()
-        self.document.save(out)
-        return out.getvalue()
+        """The edited DOCX, checked against Word's schemas (tests/ooxml.py)."""
+        return save(self.document)
 
     # -- finding paragraphs --------------------------------------------------------------
 
@@ -187,6 +187,7 @@ def add_footnote(data: bytes, mark: str, words: str, text: str) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in members.items():
             archive.writestr(name, content)
+    assert_valid_docx(out.getvalue(), "the DOCX with a footnote added")
     return out.getvalue()
 
 

@@ -24,7 +24,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
-from ooxml import define_built_in_styles
+from ooxml import assert_valid_docx, define_built_in_styles
 from ooxml import save as save  # every fixture saved here is checked (tests/ooxml.py)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -482,6 +482,7 @@ def with_comment_companions(data: bytes) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in parts.items():
             archive.writestr(name, content)
+    assert_valid_docx(out.getvalue(), "the DOCX with Word's comment parts")
     return out.getvalue()
 
 
