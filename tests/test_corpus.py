@@ -102,6 +102,64 @@ def test_every_file_has_its_source_and_licence_recorded() -> None:
         folder = entry.file.parent
         assert any(folder.glob("LICENSE*")) or any(folder.glob("COPYING*")), folder
     assert set(OUTCOMES) <= listed, set(OUTCOMES) - listed
+    for name, outcome in OUTCOMES.items():
+        assert outcome.expect in ("refused", "fails"), name
+        assert outcome.reason, name
+
+
+# -- the word comparison ----------------------------------------------------------------
+
+
+def test_symbols_separate_words_and_count_as_none() -> None:
+    assert corpus.words("0232\u24c5 \u2122") == ["0232"]  # a Webdings "P", a trade mark
+    assert corpus.words("\u2713Done \u2610 x\u2192y e-mail") == ["done", "x", "y", "email"]
+
+
+def test_right_to_left_letters_beside_digits_are_two_words_in_either_order() -> None:
+    assert corpus.words("\u062a\u062c\u0631\u0628\u0629123") == [
+        "\u062a\u062c\u0631\u0628\u0629",
+        "123",
+    ]
+    assert corpus.words("123\u062a\u062c\u0631\u0628\u0629") == [
+        "123",
+        "\u062a\u062c\u0631\u0628\u0629",
+    ]
+
+
+def test_a_contents_line_loses_its_page_number_and_a_lone_o_is_a_bullet() -> None:
+    assert corpus.line_words("Article 1 Definitions ........ 92") == ["article", "1", "definitions"]
+    assert corpus.line_words("Annex 2\t17") == ["annex", "2", "17"]
+    assert corpus.line_words("o") == []
+
+
+def test_running_lines_count_once_where_they_recur_in_the_same_place() -> None:
+    # A table's row "2006" opens or closes each page, wherever it breaks.
+    def page(n: int) -> str:
+        text = "".join(f"Item {letter} of page {n}\n" for letter in "abc"[: n % 3 + 1])
+        text = text + "2006\n" if n % 2 else "2006\n" + text
+        return f"Follow-up report\n{text}{n}\n"
+
+    reading = corpus.read_pages([page(n) for n in range(1, 5)])
+    assert reading.words.count("report") == 1
+    assert reading.words.count("2006") == 4
+    assert reading.words.count("item") == 2 + 3 + 1 + 2
+    assert reading.words.count("4") == 2  # "Item a/b of page 4"; the page number is gone
+
+
+def test_a_word_libreoffice_breaks_at_a_line_end_is_found_whole() -> None:
+    expected = corpus.Expected("Stra-\ntegic plan\nnoth\ning else\n\f")
+    comparison = corpus.compare(expected, ["strategic", "plan", "nothing", "else"], [])
+    assert not comparison.lost
+
+
+def test_a_word_missing_from_reportgen_s_pdf_is_lost_unless_a_warning_quotes_it() -> None:
+    expected = corpus.Expected("The budget for 2026\n\f")
+    comparison = corpus.compare(expected, ["the", "for", "2026"], [])
+    assert comparison.uncovered == {"budget": 1}
+    comparison = corpus.compare(
+        expected, ["the", "for", "2026"], ["a text box ('budget') is left out"]
+    )
+    assert not comparison.uncovered
 
 
 # -- no silent loss: every element of the stories is read, shown, or warned about -----
