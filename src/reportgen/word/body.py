@@ -24,6 +24,7 @@ from .inlines import Anchored, BlockBreak, Piece, build_inlines, has_content
 from .namespaces import NS, qn
 from .ooxml_read import Relationship, is_on, w_val
 from .paragraph_styles import NORMAL, Role
+from .symbols import is_symbol_font, symbol_character, symbol_text
 
 if TYPE_CHECKING:
     from .reader import DocxReader
@@ -55,7 +56,8 @@ W_FOOTNOTEREF, W_ENDNOTEREF = qn("w:footnoteReference"), qn("w:endnoteReference"
 W_DRAWING, W_PICT, W_OBJECT = qn("w:drawing"), qn("w:pict"), qn("w:object")
 W_RUBY, W_RUBYBASE = qn("w:ruby"), qn("w:rubyBase")
 W_ALTCHUNK, W_SUBDOC = qn("w:altChunk"), qn("w:subDoc")
-W_ID, W_TYPE_ATTR, W_CHAR = qn("w:id"), qn("w:type"), qn("w:char")
+W_ID, W_TYPE_ATTR, W_CHAR, W_FONT = qn("w:id"), qn("w:type"), qn("w:char"), qn("w:font")
+W_RFONTS, W_ASCII, W_HANSI = qn("w:rFonts"), qn("w:ascii"), qn("w:hAnsi")
 W_BOOKMARKSTART, W_BOOKMARKEND, W_NAME = qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:name")
 W_FLDCHARTYPE, W_INSTR = qn("w:fldCharType"), qn("w:instr")
 R_ID = qn("r:id")
@@ -526,6 +528,7 @@ class StoryReader:
 
     def _run(self, r: etree._Element, out: list) -> None:
         bold = italic = hidden = marked = rtl = False
+        font = ""
         rpr = r.find(W_RPR)
         if rpr is not None:
             rstyle = rpr.find(W_RSTYLE)
@@ -540,11 +543,15 @@ class StoryReader:
             hidden = vanish is not None and is_on(vanish)
             if (right := rpr.find(W_RTL)) is not None:
                 rtl = is_on(right)
+            if (fonts := rpr.find(W_RFONTS)) is not None:
+                font = _symbol_font(fonts)
         fmt = Piece(d.Text(""), bold, italic, self.href(), marked, rtl)
-        self.run_content(r, fmt, hidden, out)
+        self.run_content(r, fmt, hidden, out, font)
 
-    def run_content(self, items: etree._Element, fmt: Piece, hidden: bool, out: list) -> None:
-        """The children of a run; ``fmt`` carries its formatting."""
+    def run_content(
+        self, items: etree._Element, fmt: Piece, hidden: bool, out: list, font: str = ""
+    ) -> None:
+        """The children of a run; ``fmt`` carries its formatting, ``font`` its symbol font."""
 
         def add(node: d.Inline) -> None:
             if not hidden and self.visible():
@@ -554,7 +561,7 @@ class StoryReader:
             tag = child.tag
             if tag == W_T:
                 if child.text:
-                    add(d.Text(child.text))
+                    add(d.Text(symbol_text(font, child.text) if font else child.text))
             elif tag in (W_TAB, W_PTAB):
                 add(d.Text("\t" if self.furniture_mode else " "))
             elif tag == W_BR:
@@ -571,7 +578,7 @@ class StoryReader:
             elif tag == W_SOFTHYPHEN:
                 add(d.Text("\u00ad"))
             elif tag == W_SYM:
-                if symbol := _symbol(child.get(W_CHAR, "")):
+                if symbol := _symbol(child.get(W_FONT, ""), child.get(W_CHAR, "")):
                     add(d.Text(symbol))
             elif tag == W_FLDCHAR:
                 self._field_char(child, out)
@@ -593,7 +600,7 @@ class StoryReader:
             elif tag == MC_ALTERNATE:
                 branch = drawing.alternate_branch(child)
                 if branch is not None:
-                    self.run_content(branch, fmt, hidden, out)
+                    self.run_content(branch, fmt, hidden, out, font)
             elif tag == W_RUBY:
                 base = child.find(W_RUBYBASE)
                 if base is not None:
@@ -650,11 +657,24 @@ def math_text(element: etree._Element) -> str:
     return "".join(t.text or "" for t in element.iter(M_T))
 
 
-def _symbol(code: str) -> str:
+def _symbol(font: str, code: str) -> str:
+    """A w:sym's character: a symbol font's as Unicode, any other font's as it is."""
     try:
         value = int(code, 16)
     except ValueError:
         return ""
+    mapped = symbol_character(font, value)
+    if mapped is not None:
+        return mapped
     if 0xF000 <= value <= 0xF0FF:
-        value -= 0xF000  # symbol fonts map their glyphs into the private use area
+        value -= 0xF000  # fonts map their characters into the private use area
     return chr(value) if value >= 0x20 and chr(value).isprintable() else ""
+
+
+def _symbol_font(fonts: etree._Element) -> str:
+    """The symbol font a run is set in (w:rFonts), or ""."""
+    for attribute in (W_ASCII, W_HANSI):
+        name = fonts.get(attribute)
+        if name and is_symbol_font(name):
+            return name
+    return ""
