@@ -787,3 +787,46 @@ def test_a_python_docx_file_resaved_by_libreoffice_reads_the_same(
     )
     resaved = read_docx((out / "original.docx").read_bytes())
     assert resaved.children == original.children
+
+
+# -- legacy form fields -----------------------------------------------------------------
+
+
+def form_field(instruction: str, ffdata: str) -> str:
+    """A legacy form field (w:ffData in its begin mark), with no result of its own."""
+    return (
+        f'<w:r><w:fldChar w:fldCharType="begin"><w:ffData>{ffdata}</w:ffData></w:fldChar></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def test_legacy_check_boxes_show_checked_or_not_as_word_draws_them() -> None:
+    document = docx.Document()
+    unchecked = '<w:checkBox><w:sizeAuto/><w:default w:val="0"/></w:checkBox>'
+    checked = '<w:checkBox><w:sizeAuto/><w:default w:val="0"/><w:checked/></w:checkBox>'
+    by_default = '<w:checkBox><w:sizeAuto/><w:default w:val="1"/></w:checkBox>'
+    raw_paragraph(
+        document,
+        form_field("FORMCHECKBOX", unchecked)
+        + run(" Yes ")
+        + form_field("FORMCHECKBOX", checked)
+        + run(" No ")
+        + form_field("FORMCHECKBOX", by_default),
+    )
+    model, _ = read(document)
+    assert texts(model.children) == ["\u2610 Yes \u2612 No \u2612"]
+
+
+def test_a_legacy_drop_down_list_shows_the_entry_chosen_or_its_first() -> None:
+    document = docx.Document()
+    entries = '<w:listEntry w:val="Geneva"/><w:listEntry w:val="Vienna"/>'
+    raw_paragraph(
+        document,
+        run("Venue: ")
+        + form_field("FORMDROPDOWN", f'<w:ddList><w:result w:val="1"/>{entries}</w:ddList>')
+        + run(", then ")
+        + form_field("FORMDROPDOWN", f"<w:ddList>{entries}</w:ddList>"),
+    )
+    model, _ = read(document)
+    assert texts(model.children) == ["Venue: Vienna, then Geneva"]

@@ -18,7 +18,7 @@ from .. import documents as d
 from ..links import safe_href
 from ..provenance import mark_key
 from . import drawing, tables
-from .fields import PAGE_DEPENDENT, Field, classify, placeholder, toc_levels
+from .fields import PAGE_DEPENDENT, Field, classify, form_field_text, placeholder, toc_levels
 from .grouping import ContinuePara, Flat, ListPara, QuotePara, group
 from .inlines import Anchored, BlockBreak, Piece, build_inlines, has_content
 from .namespaces import NS, qn
@@ -59,7 +59,7 @@ W_ALTCHUNK, W_SUBDOC = qn("w:altChunk"), qn("w:subDoc")
 W_ID, W_TYPE_ATTR, W_CHAR, W_FONT = qn("w:id"), qn("w:type"), qn("w:char"), qn("w:font")
 W_RFONTS, W_ASCII, W_HANSI = qn("w:rFonts"), qn("w:ascii"), qn("w:hAnsi")
 W_BOOKMARKSTART, W_BOOKMARKEND, W_NAME = qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:name")
-W_FLDCHARTYPE, W_INSTR = qn("w:fldCharType"), qn("w:instr")
+W_FLDCHARTYPE, W_INSTR, W_FFDATA = qn("w:fldCharType"), qn("w:instr"), qn("w:ffData")
 R_ID = qn("r:id")
 MC_ALTERNATE = qn("mc:AlternateContent")
 M_NS = NS["m"]
@@ -505,7 +505,7 @@ class StoryReader:
     def _field_char(self, element: etree._Element, out: list) -> None:
         kind = element.get(W_FLDCHARTYPE, "")
         if kind == "begin":
-            self.fields.append(Field())
+            self.fields.append(Field(form=element.find(W_FFDATA)))
         elif kind == "separate" and self.fields:
             f = self.fields[-1]
             classify(f, self.safe_href)
@@ -525,6 +525,8 @@ class StoryReader:
             out.append(BlockBreak(d.TableOfContents(title="", levels=f.levels)))
         elif self.furniture_mode and f.kind in PAGE_DEPENDENT:
             out.append(Piece(d.Text(placeholder(f))))
+        elif f.kind in ("checkbox", "dropdown") and (shown := form_field_text(f)):
+            out.append(Piece(d.Text(shown), href=self.href()))
 
     def _run(self, r: etree._Element, out: list) -> None:
         bold = italic = hidden = marked = rtl = False

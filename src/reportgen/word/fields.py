@@ -11,6 +11,10 @@ from lxml import etree
 from .namespaces import qn
 
 W_INSTRTEXT, W_FLDSIMPLE, W_INSTR = qn("w:instrText"), qn("w:fldSimple"), qn("w:instr")
+W_CHECKBOX, W_CHECKED, W_DEFAULT = qn("w:checkBox"), qn("w:checked"), qn("w:default")
+W_DDLIST, W_RESULT, W_LISTENTRY, W_VAL = (
+    qn("w:ddList"), qn("w:result"), qn("w:listEntry"), qn("w:val")
+)  # fmt: skip
 
 _TOC_LEVELS = re.compile(r'\\o\s*"\d+-(\d+)"')
 _QUOTED = re.compile(r'"([^"]*)"')
@@ -22,7 +26,11 @@ _FIELD_KINDS = {
     "SECTIONPAGES": "pages",
     "HYPERLINK": "hyperlink",
     "STYLEREF": "styleref",
+    "FORMCHECKBOX": "checkbox",
+    "FORMDROPDOWN": "dropdown",
 }
+# A legacy form's check box as Word draws it, unchecked and checked.
+CHECK_BOXES = ("\u2610", "\u2612")
 # In page furniture, fields whose value depends on the page are placeholders the
 # HTML writer turns into CSS (counter(page), counter(pages), string()); every
 # other field (DATE, SAVEDATE, AUTHOR, …) shows the result Word last computed.
@@ -38,6 +46,7 @@ class Field:
     emitted: bool = False
     levels: int = 3  # for a TOC field: the outline levels it lists (\o "1-3")
     argument: str = ""  # for STYLEREF: the style named
+    form: etree._Element | None = None  # a legacy form field's w:ffData
 
 
 def classify(f: Field, safe_href: Callable[[str], str | None]) -> None:
@@ -81,3 +90,40 @@ def toc_levels(content: etree._Element) -> int:
     instruction += " ".join(el.get(W_INSTR, "") for el in content.iter(W_FLDSIMPLE))
     levels = _TOC_LEVELS.search(instruction)
     return min(max(int(levels[1]), 1), 3) if levels else 3
+
+
+def form_field_text(f: Field) -> str:
+    """What a legacy form's check box or drop-down list shows (17.16.17 ffData).
+
+    Neither has a field result of its own: Word draws the box, checked or
+    not, and the entry chosen (its first one until someone chooses).
+    """
+    if f.form is None:
+        return ""
+    if f.kind == "checkbox":
+        box = f.form.find(W_CHECKBOX)
+        if box is None:
+            return ""
+        state = box.find(W_CHECKED)
+        if state is None:
+            state = box.find(W_DEFAULT)
+            checked = state is not None and _on(state.get(W_VAL, "0"))
+        else:
+            checked = _on(state.get(W_VAL, "1"))
+        return CHECK_BOXES[checked]
+    if f.kind == "dropdown":
+        choices = f.form.find(W_DDLIST)
+        if choices is None:
+            return ""
+        entries = [entry.get(W_VAL, "") for entry in choices.iter(W_LISTENTRY)]
+        chosen = choices.find(W_RESULT)
+        if chosen is None:
+            chosen = choices.find(W_DEFAULT)
+        index = chosen.get(W_VAL, "0") if chosen is not None else "0"
+        position = int(index) if index.isdigit() else 0
+        return entries[position] if position < len(entries) else ""
+    return ""
+
+
+def _on(value: str) -> bool:
+    return value.lower() not in ("0", "false", "off")
