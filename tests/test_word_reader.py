@@ -789,7 +789,7 @@ def test_a_python_docx_file_resaved_by_libreoffice_reads_the_same(
     assert resaved.children == original.children
 
 
-# -- legacy form fields -----------------------------------------------------------------
+# -- legacy form fields, drop caps --------------------------------------------------------
 
 
 def form_field(instruction: str, ffdata: str) -> str:
@@ -830,3 +830,18 @@ def test_a_legacy_drop_down_list_shows_the_entry_chosen_or_its_first() -> None:
     )
     model, _ = read(document)
     assert texts(model.children) == ["Venue: Vienna, then Geneva"]
+
+
+def test_a_drop_cap_is_the_first_letter_of_the_paragraph_it_stands_beside() -> None:
+    document = docx.Document()
+    document.element.body.insert(
+        len(document.element.body) - 1,
+        parse_xml(
+            f'<w:p {NSDECL}><w:pPr><w:framePr w:dropCap="drop" w:lines="3" w:wrap="around"'
+            ' w:vAnchor="text" w:hAnchor="text"/></w:pPr><w:r><w:t>T</w:t></w:r></w:p>'
+        ),
+    )
+    raw_paragraph(document, run("he experts met in Geneva."))
+    raw_paragraph(document, run("A second paragraph."))
+    model, _ = read(document)
+    assert texts(model.children) == ["The experts met in Geneva.", "A second paragraph."]

@@ -39,6 +39,7 @@ W_PSTYLE, W_RSTYLE, W_NUMPR, W_NUMID, W_ILVL = (
 W_B, W_I, W_VANISH, W_OUTLINE = (qn(f"w:{n}") for n in ("b", "i", "vanish", "outlineLvl"))
 W_BIDI, W_RTL, W_PGNUM = qn("w:bidi"), qn("w:rtl"), qn("w:pgNum")
 W_PAGEBREAKBEFORE, W_SECTPR, W_TYPE = qn("w:pageBreakBefore"), qn("w:sectPr"), qn("w:type")
+W_FRAMEPR, W_DROPCAP = qn("w:framePr"), qn("w:dropCap")
 W_INS, W_DEL, W_MOVEFROM, W_MOVETO = (qn(f"w:{n}") for n in ("ins", "del", "moveFrom", "moveTo"))
 W_HYPERLINK, W_FLDSIMPLE, W_FLDCHAR, W_INSTRTEXT = (
     qn(f"w:{n}") for n in ("hyperlink", "fldSimple", "fldChar", "instrText")
@@ -265,6 +266,7 @@ class StoryReader:
         break_before = None
         section_break = False
         mark_deleted = False
+        drop_cap = False
         rtl = False
         if ppr is not None:
             style_id = w_val(ppr.find(W_PSTYLE)) or None
@@ -286,6 +288,9 @@ class StoryReader:
             bidi = ppr.find(W_BIDI)
             if bidi is not None:
                 rtl = is_on(bidi)
+            frame = ppr.find(W_FRAMEPR)
+            if frame is not None:
+                drop_cap = frame.get(W_DROPCAP, "none") in ("drop", "margin")
         inherited = self.doc.paragraph_style(style_id)
         if ppr is None or ppr.find(W_BIDI) is None:
             rtl = inherited.bidi
@@ -297,8 +302,9 @@ class StoryReader:
         pieces: list[Piece | BlockBreak | Anchored] = list(carried)
         mark = self._mark(p)
         self.inline(p, pieces)
-        if mark_deleted:
-            # A deleted paragraph mark joins this paragraph to the next one.
+        if mark_deleted or drop_cap:
+            # A deleted paragraph mark joins this paragraph to the next one; a drop
+            # cap (a framed paragraph of its own) is the first letter of the next.
             return pieces
 
         role, unknown = self.doc.role(style_id)
