@@ -95,3 +95,26 @@ def test_footnotes_keep_the_number_format_the_settings_give_them() -> None:
     document = new_document()
     notes_part(document, "lowerLetter")
     assert marks(read(save(document))[0]) == ["a", "b"]
+
+
+def test_the_warning_quotes_all_of_a_header_left_out_also_what_the_shown_one_shares() -> None:
+    document = new_document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Follow-up report\t12 May 2019"
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = "Restricted until publication\t12 May 2019"
+    _, warnings = read(save(document))
+    (warning,) = [w for w in warnings if "first-page header" in w]
+    assert "Restricted until publication 12 May 2019" in warning
+
+
+def test_a_long_header_left_out_is_quoted_whole_up_to_two_thousand_characters() -> None:
+    document = new_document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Follow-up report"
+    section.different_first_page_header_footer = True
+    long = " ".join(f"word{n}" for n in range(500))
+    section.first_page_header.paragraphs[0].text = long
+    _, warnings = read(save(document))
+    (warning,) = [w for w in warnings if "first-page header" in w]
+    assert "word200" in warning and "word499" not in warning

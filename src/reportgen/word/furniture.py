@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,8 @@ W_HEADERREF, W_FOOTERREF, W_TYPE = qn("w:headerReference"), qn("w:footerReferenc
 R_ID = qn("r:id")
 
 _KINDS = {"default": "", "first": "first-page ", "even": "even-page "}
+_FIELD = re.compile(r"\{[^{}]*\}")
+QUOTED_CHARACTERS = 2000  # of a header or footer left out, quoted in the warning
 
 
 def read_furniture(
@@ -85,11 +88,15 @@ def _part_text(
                 others.append((label, text[0]))
     repeated = set(shown[0]) if shown is not None else set()
     for label, segments in others:
-        missing = [s for s in segments if s not in repeated and "{" not in s]
-        if missing:
-            words = " ".join(missing)
+        if any(s not in repeated and "{" not in s for s in segments):
+            # The whole of it is quoted, also what the repeated one happens to share
+            # (a date): where it stood, the PDF shows the other one.  A page number
+            # or another page-dependent field is "…".
+            words = " ".join(_FIELD.sub("…", s) for s in segments)
+            if len(words) > QUOTED_CHARACTERS:
+                words = words[:QUOTED_CHARACTERS] + "…"
             story.warnings.warn(
-                f"{label} ({words[:60]!r}) is not in the PDF, which repeats one {what} "
+                f"{label} ({words!r}) is not in the PDF, which repeats one {what} "
                 "on every page after the cover"
             )
     return shown
