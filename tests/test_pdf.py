@@ -642,3 +642,14 @@ def test_weasyprint_finds_nothing_wrong_in_the_print_css(
         render_pdf(write_html(every_node(), template, draft=True), template)
     problems = [r.getMessage() for r in caplog.records if "HarfBuzz" not in r.getMessage()]
     assert problems == []
+
+
+# -- cells written right to left, list markers ------------------------------------------
+
+
+def test_a_cell_written_right_to_left_keeps_its_direction(template: Template) -> None:
+    arabic = d.Paragraph([T("\u062a\u062c\u0631\u0628\u0629 123")], direction="rtl")
+    table = d.Table([d.TableRow([d.TableCell([arabic]), d.TableCell([P(T("Latin"))])])])
+    tree = lxml_html.fromstring(write_html(d.Document([table]), template, draft=False))
+    assert tree.xpath("//td[1]/p/@dir") == ["rtl"]
+    assert not tree.xpath("//td[2]/p")

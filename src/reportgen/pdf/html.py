@@ -206,8 +206,16 @@ class _HtmlWriter:
         self.out.append("</ol>\n" if node.ordered else "</ul>\n")
 
     def _compact(self, blocks: list[d.Block]) -> None:
-        """A list item or table cell: one plain paragraph goes in without a <p>."""
-        if blocks and isinstance(blocks[0], d.Paragraph) and blocks[0].style == "Normal":
+        """A list item or table cell: one plain paragraph goes in without a <p>.
+
+        A paragraph written right to left keeps its <p dir="rtl">.
+        """
+        if (
+            blocks
+            and isinstance(blocks[0], d.Paragraph)
+            and blocks[0].style == "Normal"
+            and blocks[0].direction != "rtl"
+        ):
             self.inlines(blocks[0].children)
             if len(blocks) > 1:
                 self.out.append("\n")
