@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 from PIL import Image as PILImage
 
+from conftest import pdf_text
 from ooxml import save
 from reportgen import documents as d
 from reportgen.pdf.fetcher import FetchRefused, TemplateFetcher
@@ -653,3 +654,18 @@ def test_a_cell_written_right_to_left_keeps_its_direction(template: Template) ->
     tree = lxml_html.fromstring(write_html(d.Document([table]), template, draft=False))
     assert tree.xpath("//td[1]/p/@dir") == ["rtl"]
     assert not tree.xpath("//td[2]/p")
+
+
+def pdf_words_of(document: d.Document, template: Template, tmp_path: Path) -> str:
+    pdf = tmp_path / "table.pdf"
+    pdf.write_bytes(render_pdf(write_html(document, template, draft=False), template))
+    return pdf_text(pdf)
+
+
+def test_a_list_label_is_set_apart_from_an_item_that_says_the_same(
+    template: Template, tmp_path: Path
+) -> None:
+    # An outline whose items are their own labels (a form's "A", "B", "4").
+    items = [d.ListItem([P(T(label))], label=label) for label in ("A", "B", "4")]
+    text = pdf_words_of(d.Document([d.ListBlock(True, items)]), template, tmp_path)
+    assert text.split()[:6] == ["A", "A", "B", "B", "4", "4"]

@@ -409,9 +409,14 @@ def _running(value: str) -> str:
 
 
 def _css_string(value: str) -> str:
-    """A CSS string holding ``value`` and a space after it (for list-style-type)."""
+    """A CSS string holding ``value`` and a space after it (for list-style-type).
+
+    The space is an en space: a marker's last plain or no-break space is not
+    drawn, and "1" before an item that says "1" would read "11" (Word puts a
+    tab there).
+    """
     escaped = value.replace("\\", "\\\\").replace("'", "\\'")
-    return "'" + "".join(ch for ch in escaped if ch >= " ") + " '"
+    return "'" + "".join(ch for ch in escaped if ch >= " ") + "\u2002'"
 
 
 # Widths for the longest word of a column, in fixed-layout tables: the text
