@@ -645,7 +645,7 @@ def test_weasyprint_finds_nothing_wrong_in_the_print_css(
     assert problems == []
 
 
-# -- cells written right to left, list markers ------------------------------------------
+# -- cells written right to left, list markers, narrow columns --------------------------
 
 
 def test_a_cell_written_right_to_left_keeps_its_direction(template: Template) -> None:
@@ -669,3 +669,36 @@ def test_a_list_label_is_set_apart_from_an_item_that_says_the_same(
     items = [d.ListItem([P(T(label))], label=label) for label in ("A", "B", "4")]
     text = pdf_words_of(d.Document([d.ListBlock(True, items)]), template, tmp_path)
     assert text.split()[:6] == ["A", "A", "B", "B", "4", "4"]
+
+
+def test_columns_too_narrow_for_their_words_hyphenate_them_instead_of_cutting_letters(
+    template: Template, tmp_path: Path
+) -> None:
+    words = ["Responsibilities", "Implementation", "Accountability", "Recommendations"]
+    row = d.TableRow([d.TableCell([P(T(w))]) for w in words * 3])
+    table = d.Table([row], widths=[1.0] * 12)
+    html = write_html(d.Document([table]), template, draft=False)
+    assert '<table class="fixed cramped">' in html
+    text = pdf_words_of(d.Document([table]), template, tmp_path)
+    pieces = text.split("Page 1 of 1")[0].split()
+    # Broken where hyphenation allows ("Respons‐ibilities"), never a letter or two
+    # cut off ("Responsibilitie s").
+    assert all(len(piece.rstrip("-\u2010")) >= 3 for piece in pieces), pieces
+    first, second = pieces[:12], pieces[12:]  # pdftotext reads the table line by line
+    assert [a.rstrip("\u2010") + b for a, b in zip(first, second, strict=True)] == words * 3
+
+
+def test_a_table_in_a_narrow_cell_fits_its_longest_word_in_the_cell_s_width(
+    template: Template, tmp_path: Path
+) -> None:
+    inner = d.Table(
+        [d.TableRow([d.TableCell([P(T("Consultation"))]), d.TableCell([P(T("Mechanisms"))])])],
+        widths=[1.0, 1.0],
+    )
+    outer = d.Table(
+        [d.TableRow([d.TableCell([inner]), d.TableCell([P(T("Notes"))])])], widths=[1.0, 3.0]
+    )
+    html = write_html(d.Document([outer]), template, draft=False)
+    assert html.count('<table class="fixed cramped">') == 1  # the inner one, a quarter wide
+    text = pdf_words_of(d.Document([outer]), template, tmp_path)
+    assert "Consulta" in text.replace("-\n", "") and "\nC\n" not in text

@@ -57,6 +57,7 @@ class _HtmlWriter:
         self.out: list[str] = []
         self.heading_ids: dict[int, str] = {}  # id(Heading) → its anchor
         self.in_footnote = False
+        self.width_em = _TEXT_WIDTH_EM  # the width blocks fill: the text's, or a table cell's
 
     # -- the page ---------------------------------------------------------------
 
@@ -240,16 +241,20 @@ class _HtmlWriter:
         widths = (
             node.widths if len(node.widths) == columns and all(w > 0 for w in node.widths) else []
         )
+        cramped = False
         if widths:
-            widths = _at_least_longest_words(node, widths)
+            widths, cramped = _at_least_longest_words(node, widths, self.width_em)
         out = self.out
         # Fixed layout: column widths come from the first row, not from measuring
-        # every cell, which keeps long tables fast.
-        out.append('<table class="fixed">\n' if widths else "<table>\n")
+        # every cell, which keeps long tables fast.  A table too narrow for its
+        # longest words is hyphenated rather than broken anywhere.
+        out.append(
+            f'<table class="fixed{" cramped" if cramped else ""}">\n' if widths else "<table>\n"
+        )
+        shares = [w / sum(widths) for w in widths] if widths else [1 / columns] * columns
         if widths:
-            total = sum(widths)
             out.append("<colgroup>")
-            out.extend(f'<col style="width: {100 * w / total:.2f}%">' for w in widths)
+            out.extend(f'<col style="width: {100 * share:.2f}%">' for share in shares)
             out.append("</colgroup>\n")
         rows = node.rows
         head = 0
@@ -257,19 +262,24 @@ class _HtmlWriter:
             head += 1
         if head == len(rows):
             head = 0  # a table of header rows only: plain rows
-        if head:
-            out.append("<thead>\n")
-            for row in rows[:head]:
-                self._row(row, header=True)
-            out.append("</thead>\n")
-        out.append("<tbody>\n")
-        for row in rows[head:]:
-            self._row(row, header=False)
-        out.append("</tbody>\n</table>\n")
+        outer = self.width_em
+        try:
+            if head:
+                out.append("<thead>\n")
+                for row in rows[:head]:
+                    self._row(row, True, shares, outer)
+                out.append("</thead>\n")
+            out.append("<tbody>\n")
+            for row in rows[head:]:
+                self._row(row, False, shares, outer)
+            out.append("</tbody>\n</table>\n")
+        finally:
+            self.width_em = outer
 
-    def _row(self, row: d.TableRow, header: bool) -> None:
+    def _row(self, row: d.TableRow, header: bool, shares: list[float], width_em: float) -> None:
         out = self.out
         out.append("<tr>")
+        column = 0
         for cell in row.cells:
             spans = ""
             if cell.colspan > 1:
@@ -277,6 +287,9 @@ class _HtmlWriter:
             if cell.rowspan > 1:
                 spans += f' rowspan="{int(cell.rowspan)}"'
             out.append(f'<th scope="col"{spans}>' if header else f"<td{spans}>")
+            # A table in this cell has the cell's width to fill.
+            self.width_em = width_em * sum(shares[column : column + cell.colspan]) - _PADDING_EM
+            column += cell.colspan
             self._compact(cell.children)
             out.append("</th>" if header else "</td>")
         out.append("</tr>\n")
@@ -427,33 +440,75 @@ _CHAR_EM = 0.55
 _PADDING_EM = 1.0
 
 
-def _at_least_longest_words(table: d.Table, widths: list[float]) -> list[float]:
-    """Column widths widened where a column's longest word would not fit.
+def _at_least_longest_words(
+    table: d.Table, widths: list[float], width_em: float = _TEXT_WIDTH_EM
+) -> tuple[list[float], bool]:
+    """Column widths widened where a column's longest word would not fit, and
+    whether the table is too narrow for them all.
 
     Fixed layout (fast on long tables) takes widths as given and would break
-    words letter by letter in a column narrower than its longest word.
+    words letter by letter in a column narrower than its longest word.  A
+    column keeps at least the width its longest word needs (a word breaks after
+    a hyphen or a slash); the others share what is left in their proportions.
+    ``width_em`` is the width the table fills: the text's, or a cell's.
     """
     longest = [0] * len(widths)
     for row in table.rows[:400]:  # enough rows to see the words of every column
         column = 0
         for cell in row.cells:
             if cell.colspan == 1 and column < len(longest):
-                words = d.plain_text(cell.children).split()
-                if words:
-                    longest[column] = max(longest[column], max(len(w) for w in words))
+                longest[column] = max(longest[column], _longest_word(cell.children))
             column += cell.colspan
     total = sum(widths)
     shares = [w / total for w in widths]
-    needed = [min((n * _CHAR_EM + _PADDING_EM) / _TEXT_WIDTH_EM, 0.9) for n in longest]
-    if all(share >= need for share, need in zip(shares, needed, strict=True)):
-        return widths
-    fixed = [max(share, need) for share, need in zip(shares, needed, strict=True)]
-    grown = [i for i, (share, need) in enumerate(zip(shares, needed, strict=True)) if need > share]
-    spare = 1.0 - sum(fixed[i] for i in grown)
-    rest = sum(shares[i] for i in range(len(widths)) if i not in grown)
-    if spare <= 0 or rest <= 0:
-        return fixed
-    return [fixed[i] if i in grown else shares[i] / rest * spare for i in range(len(widths))]
+    width_em = max(width_em, 1.0)
+    needed = [min((n * _CHAR_EM + _PADDING_EM) / width_em, 0.9) for n in longest]
+    if sum(needed) >= 1:
+        return _cramped(needed), True
+    fixed: set[int] = set()
+    while True:
+        spare = 1.0 - sum(needed[i] for i in fixed)
+        rest = sum(shares[i] for i in range(len(widths)) if i not in fixed)
+        if rest <= 0:
+            return [need / sum(needed) for need in needed], False
+        result = [needed[i] if i in fixed else shares[i] / rest * spare for i in range(len(widths))]
+        short = {i for i in range(len(widths)) if i not in fixed and result[i] < needed[i]}
+        if not short:
+            return (widths if not fixed else result), False
+        fixed |= short
+
+
+def _cramped(needed: list[float]) -> list[float]:
+    """Shares for columns whose words cannot all fit: the short words whole, the long ones
+    sharing what is left in proportion (hyphenated, they break where a word may)."""
+    result = [0.0] * len(needed)
+    remaining = 1.0
+    order = sorted(range(len(needed)), key=lambda i: needed[i])
+    for k, i in enumerate(order):
+        if needed[i] <= remaining / (len(order) - k):
+            result[i] = needed[i]
+            remaining -= needed[i]
+            continue
+        rest = order[k:]
+        total = sum(needed[j] for j in rest)
+        for j in rest:
+            result[j] = remaining * needed[j] / total
+        break
+    return result
+
+
+_BREAKS = re.compile(r"(?<=[-/\u2010\u2013\u2014])|\s+")
+
+
+def _longest_word(blocks: list[d.Block]) -> int:
+    """The length of the longest word of a cell's paragraphs (a table in it fits itself)."""
+    longest = 0
+    for block in blocks:
+        if isinstance(block, d.Table):
+            continue
+        for word in _BREAKS.split(d.plain_text([block])):
+            longest = max(longest, len(word))
+    return longest
 
 
 def _has_footnote(nodes: list[d.Inline]) -> bool:
