@@ -208,16 +208,24 @@ def emf_with_text(text: str) -> bytes:
     return header + body
 
 
-def wmf_with_text(text: str) -> bytes:
-    """A placeable WMF drawing ``text``: window origin and extent, TEXTOUT, EOF."""
+def wmf_with_text(text: str, *, bitmap: bool = False) -> bytes:
+    """A placeable WMF drawing ``text``: window origin and extent, TEXTOUT, EOF;
+    with ``bitmap``, a 2×2 bitmap too (STRETCHDIB)."""
     data = text.encode("latin-1")
     padded = data + b"\0" * (len(data) % 2)
     records = struct.pack("<IHhh", 5, 0x020B, 0, 0)  # META_SETWINDOWORG
     records += struct.pack("<IHhh", 5, 0x020C, 300, 1000)  # META_SETWINDOWEXT
     words = (8 + len(padded) + 4) // 2
     records += struct.pack("<IHh", words, 0x0521, len(data)) + padded + struct.pack("<hh", 150, 20)
+    if bitmap:
+        pixels = (b"\x00\x55\x8c" * 2 + b"\0\0") * 2  # two rows of 2 pixels, padded to 4 bytes
+        dib = struct.pack("<IiiHHIIiiII", 40, 2, 2, 1, 24, 0, len(pixels), 0, 0, 0, 0) + pixels
+        stretch = struct.pack("<IHhhhhhhhh", 0x00CC0020, 0, 2, 2, 0, 0, 100, 100, 0, 0)
+        size = (6 + len(stretch) + len(dib)) // 2
+        records += struct.pack("<IH", size, 0x0F43) + stretch + dib  # META_STRETCHDIB
     records += struct.pack("<IH", 3, 0)  # META_EOF
-    header = struct.pack("<HHHIHIH", 1, 9, 0x0300, (18 + len(records)) // 2, 0, 20, 0)
+    largest = 42 if bitmap else 20  # words, the largest record's
+    header = struct.pack("<HHHIHIH", 1, 9, 0x0300, (18 + len(records)) // 2, 0, largest, 0)
     placeable = struct.pack("<IHhhhhHI", 0x9AC6CDD7, 0, 0, 0, 1000, 300, 1440, 0)
     checksum = 0
     for (word,) in struct.iter_unpack("<H", placeable):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 
 from ooxml_fixtures import emf_with_text, pdf_with_text, wmf_with_text
+from reportgen import xmlparsing
 from reportgen.word import pictures
 
 
@@ -29,6 +30,14 @@ def test_a_wmf_becomes_svg_in_the_svg_namespace_without_its_doctype() -> None:
     assert b'<svg xmlns="http://www.w3.org/2000/svg"' in converted.data
     assert b"Budget lines" in converted.data
     assert b"DOCTYPE" not in converted.data
+
+
+def test_the_bitmaps_a_wmf_holds_stay_in_its_svg() -> None:
+    converted = pictures.convert(wmf_with_text("Budget lines", bitmap=True))
+    assert converted.content_type == "image/svg+xml", converted.problem
+    root = xmlparsing.parse(converted.data, "picture.svg")
+    hrefs = [e.get("{http://www.w3.org/1999/xlink}href", "") for e in root.iter()]
+    assert any(href.startswith("data:image/png;base64,") for href in hrefs)
 
 
 def test_a_gzipped_metafile_is_unpacked_first() -> None:
@@ -64,3 +73,18 @@ def test_svg_from_a_converter_loses_scripts_and_outside_links() -> None:
 def test_svg_declaring_entities_is_refused() -> None:
     bomb = b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg>&a;</svg>'
     assert pictures.clean_svg(bomb) is None
+
+
+def test_svg_with_an_undeclared_xlink_prefix_keeps_its_inline_bitmaps_only() -> None:
+    # wmf2svg --inline writes the bitmaps of a metafile as xlink:href="data:…"
+    # without declaring the xlink prefix.
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><image xlink:href="data:image/png;base64,AAAA"/>'
+        b'<image xlink:href="http://tracker.example.invalid/p.png"/><g foo:bar="1"/></svg>'
+    )
+    cleaned = pictures.clean_svg(svg)
+    assert cleaned is not None
+    assert b'href="data:image/png;base64,AAAA"' in cleaned
+    assert b"tracker" not in cleaned and b"foo" not in cleaned
+    root = xmlparsing.parse(cleaned, "cleaned.svg")
+    assert root[0].get("{http://www.w3.org/1999/xlink}href") == "data:image/png;base64,AAAA"

@@ -101,3 +101,17 @@ def test_the_streaming_guard_stops_at_a_doctype():
     with pytest.raises(xmlparsing.DoctypeFound):
         parser.feed(b'<!DOCTYPE a SYSTEM "http://example.org/x.dtd"><a/>')
         parser.close()
+
+
+def test_an_undeclared_prefix_is_forgiven_only_when_asked_and_kept_as_written():
+    data = b'<svg><image xlink:href="data:image/png;base64,AAAA"/></svg>'
+    with pytest.raises(xmlparsing.MalformedXML):
+        xmlparsing.parse_document(data, "picture.svg")
+    tree = xmlparsing.parse_document(data, "picture.svg", undeclared_prefixes=True)
+    assert tree.getroot()[0].get("xlink:href") == "data:image/png;base64,AAAA"
+
+
+def test_forgiving_undeclared_prefixes_forgives_no_other_mistake():
+    for broken in (b'<svg><image xlink:href="x"></svg>', b"<svg>&undefined;</svg>", b""):
+        with pytest.raises(xmlparsing.MalformedXML):
+            xmlparsing.parse_document(broken, "picture.svg", undeclared_prefixes=True)

@@ -59,9 +59,17 @@ def _shared(keep_comments: bool) -> etree.XMLParser:
     return _new(keep_comments, None)
 
 
-def _new(keep_comments: bool, target: object | None) -> etree.XMLParser:
+@cache
+def _lenient() -> etree.XMLParser:
+    # recover=True so that an undeclared prefix is kept; parse_document checks
+    # that it was the only error.
+    return _new(False, None, recover=True)
+
+
+def _new(keep_comments: bool, target: object | None, *, recover: bool = False) -> etree.XMLParser:
     return etree.XMLParser(
         target=target,
+        recover=recover,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -84,16 +92,32 @@ def parse(data: bytes, name: str, *, keep_comments: bool = False) -> etree._Elem
     return tree.getroot()
 
 
-def parse_document(data: bytes, name: str) -> etree._ElementTree:
+def parse_document(
+    data: bytes, name: str, *, undeclared_prefixes: bool = False
+) -> etree._ElementTree:
     """The document with its DOCTYPE, for a caller that judges the DOCTYPE itself.
 
     The same hardened parser: nothing is loaded or expanded whatever the
     DOCTYPE says (a converter's SVG names the SVG 1.0 DTD, and means no harm).
+    ``undeclared_prefixes`` forgives one mistake and no other: a namespace
+    prefix used without a declaration (wmf2svg writes ``xlink:href`` so); such
+    a name stays as written, ``xlink:href``, for the caller to judge.
     """
+    if not undeclared_prefixes:
+        try:
+            return etree.ElementTree(etree.fromstring(data, parser()))
+        except etree.XMLSyntaxError as error:
+            raise MalformedXML(name, str(error.msg or error), error.lineno) from None
+    lenient = _lenient()
     try:
-        return etree.ElementTree(etree.fromstring(data, parser()))
+        root = etree.fromstring(data, lenient)
     except etree.XMLSyntaxError as error:
         raise MalformedXML(name, str(error.msg or error), error.lineno) from None
+    errors = [e for e in lenient.error_log if e.type_name != "NS_ERR_UNDEFINED_NAMESPACE"]
+    if root is None or errors:
+        first = errors[0] if errors else None
+        raise MalformedXML(name, first.message if first else "no element", first and first.line)
+    return etree.ElementTree(root)
 
 
 def parse_part(data: bytes, name: str, *, keep_comments: bool = False) -> etree._Element:

@@ -29,6 +29,7 @@ MAX_OUTPUT_BYTES = 32 * 1024 * 1024
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # a gzipped metafile (.emz, .wmz), unpacked
 PDF_DPI = 110
 SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 _EMF_SIGNATURE = b" EMF"  # at offset 40 of the EMR_HEADER record
 _WMF_PLACEABLE = b"\xd7\xcd\xc6\x9a"
@@ -93,7 +94,9 @@ def convert(data: bytes, declared: str = "", name: str = "") -> Converted:
             data, kind, "emf2svg", ["emf2svg-conv", "-p", "-i", "{in}", "-o", "{out}"]
         )
     if kind == "WMF":
-        return _with_tool(data, kind, "libwmf-bin", ["wmf2svg", "-o", "{out}", "{in}"])
+        # --inline: the bitmaps a metafile holds go into the SVG as data: URLs.
+        command = ["wmf2svg", "--inline", "-o", "{out}", "{in}"]
+        return _with_tool(data, kind, "libwmf-bin", command)
     if kind == "PDF":
         return _pdf_first_page(data)
     return Converted(b"", "", kind, "reportgen cannot show pictures in this format")
@@ -127,7 +130,7 @@ def clean_svg(data: bytes) -> bytes | None:
     nothing that runs or fetches (scripts, foreign objects, links other than
     ``data:`` and ``#``)."""
     try:
-        tree = xmlparsing.parse_document(data, "picture.svg")
+        tree = xmlparsing.parse_document(data, "picture.svg", undeclared_prefixes=True)
     except xmlparsing.MalformedXML:
         return None
     root = tree.getroot()
@@ -147,6 +150,13 @@ def clean_svg(data: bytes) -> bytes | None:
         if name.namespace is None:
             element.tag = f"{{{SVG_NS}}}{name.localname}"
         for key, value in list(element.attrib.items()):
+            if key == "xlink:href":  # wmf2svg's, with the prefix undeclared
+                del element.attrib[key]
+                key = XLINK_HREF
+                element.set(key, value)
+            elif ":" in key and not key.startswith("{"):
+                del element.attrib[key]  # another undeclared prefix: nothing SVG reads
+                continue
             if etree.QName(key).localname == "href" and not value.startswith(("data:", "#")):
                 del element.attrib[key]
     svg = etree.Element(root.tag, dict(root.attrib), nsmap={None: SVG_NS})
