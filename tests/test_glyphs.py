@@ -101,6 +101,15 @@ def test_many_missing_characters_are_named_five_then_counted(template: Template)
     )
 
 
+def test_beyond_ten_the_missing_characters_are_quoted_together_so_none_goes_unnamed(
+    template: Template,
+) -> None:
+    missing = "".join(chr(0xE000 + n) for n in range(40))
+    found = warnings_for(template, f"Private characters: {missing}.")
+    assert found[5].startswith("PDF: 35 more characters have no glyph in the theme's fonts: ")
+    assert found[5].endswith(f", U+E00E '\ue00e' and 25 more: “{missing[15:]}”")
+
+
 def test_spaces_joiners_and_other_invisible_characters_need_no_glyph(template: Template) -> None:
     invisible = "\u200b\u200c\u200d\u2060\u00ad\ufe0f\u200e\u2009\u202f\u3000"
     assert not any(drawn(c) for c in invisible)

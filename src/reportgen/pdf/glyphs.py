@@ -219,7 +219,12 @@ def check_glyphs(
         )
     rest = list(missing)[NAMED_CHARACTERS:]
     if rest:
-        listed = ", ".join(_name(c) for c in rest[:10]) + (", …" if len(rest) > 10 else "")
+        # Every one is named, the first ten by code point, the others together: a
+        # reader of the PDF sees none of them (a page of Chinese in a template
+        # with no Chinese font is hundreds of characters).
+        listed = ", ".join(_name(c) for c in rest[:10])
+        if len(rest) > 10:
+            listed += f" and {len(rest) - 10} more: “{''.join(rest[10:])}”"
         warnings.warn(
             f"PDF: {len(rest)} more characters have no glyph in the theme's fonts: {listed}"
         )
