@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 EXAMPLE := inputs/tbilisi-2018-migrant-integration.yaml
 export PYTHON
 
-.PHONY: report test lint bench corpus corpus-refresh corpus-report install system-deps system-deps-report clean
+.PHONY: report test lint bench verapdf corpus corpus-refresh corpus-report install system-deps system-deps-report clean
 
 report: system-deps-report $(VENV)/.installed
 	$(BIN)/reportgen generate $(EXAMPLE) --output-dir outputs
@@ -33,6 +33,11 @@ lint: $(VENV)/.installed
 bench: system-deps $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# veraPDF, the reference validator, on every example's draft and published PDF
+# (PDF/A-3a and PDF/UA-1) and on a 2,500-participant report (docs/review-and-publish.md).
+verapdf: system-deps $(VENV)/.installed
+	$(BIN)/python -m pytest -m verapdf tests/test_verapdf.py
 
 # The real-world DOCX corpus (docs/corpus.md): every file published and compared
 # with LibreOffice's words; corpus-refresh regenerates those words with LibreOffice,

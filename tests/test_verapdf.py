@@ -10,6 +10,9 @@ import pytest
 
 from conftest import ROOT
 
+# make verapdf: a JVM and every example in both profiles, kept out of make test for its time.
+pytestmark = pytest.mark.verapdf
+
 CORPUS = Path(__file__).parent / "verapdf" / "corpus"
 
 # The claims reportgen makes for every PDF it writes (docs/review-and-publish.md).
