@@ -7,6 +7,7 @@ same report composed, the same PDF bytes.
 from __future__ import annotations
 
 import ast
+import gc
 import inspect
 import io
 import json
@@ -16,6 +17,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import threading
 from importlib import metadata
 from pathlib import Path
 
@@ -25,19 +27,23 @@ import pytest
 from jinja2 import Environment, FileSystemLoader
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from conftest import small_workshop
+from conftest import Generated, small_workshop
+from reportgen import cycles
 from reportgen import documents as d
 from reportgen.compose import compose
 from reportgen.compose.cache import TemplateCache, cache_folder, fingerprint
 from reportgen.compose.environment import make_environment
+from reportgen.conversion import docx_to_pdf
 from reportgen.language import Language
 from reportgen.pdf import patches
 from reportgen.pdf.html import write_html
 from reportgen.pdf.render import render_pdf
+from reportgen.results import Timings, Warnings
 from reportgen.templates import load_template
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_FOLDER = ROOT / "templates" / "meeting-report"
+EXAMPLE = "tbilisi-2018-migrant-integration"
 LINUX = sys.platform.startswith("linux")
 
 
@@ -337,3 +343,67 @@ def test_a_pdf_is_byte_for_byte_the_same_as_with_pydyfs_own_page_references(
     assert cached == uncached
     with pikepdf.open(io.BytesIO(cached)) as pdf:
         assert len(pdf.pages) >= 4
+
+
+# -- the cycle collector ---------------------------------------------------------------
+
+
+def test_the_cycle_collector_is_paused_while_a_docx_is_typeset_and_resumed_after(
+    generated: dict[str, Generated], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportgen.pdf import render
+
+    seen: list[bool] = []
+    typeset = render.render_pdf
+
+    def noting(*args: object, **kwargs: object) -> bytes:
+        seen.append(gc.isenabled())
+        return typeset(*args, **kwargs)
+
+    monkeypatch.setattr(render, "render_pdf", noting)
+    assert gc.isenabled()
+    pdf = docx_to_pdf(generated[EXAMPLE].docx.read_bytes(), Warnings(), Timings())
+    assert seen == [False]
+    assert gc.isenabled()
+    assert pdf.startswith(b"%PDF-")
+
+
+def test_a_collector_the_program_switched_off_stays_off() -> None:
+    gc.disable()
+    try:
+        with cycles.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_collector_resumes_when_the_last_of_several_threads_is_done() -> None:
+    inside = threading.Barrier(2)
+    first_done = threading.Event()
+    states: list[bool] = []
+
+    def first() -> None:
+        with cycles.collector_paused():
+            inside.wait()
+        first_done.set()
+
+    def second() -> None:
+        with cycles.collector_paused():
+            inside.wait()
+            first_done.wait(10)
+            states.append(gc.isenabled())  # the first thread left; this one is still in
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert states == [False]
+    assert gc.isenabled()
+
+
+def test_an_error_inside_still_resumes_the_collector() -> None:
+    with pytest.raises(ValueError), cycles.collector_paused():
+        raise ValueError("stop")
+    assert gc.isenabled()

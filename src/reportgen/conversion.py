@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .cycles import collector_paused
 from .errors import TemplateError
 from .results import Timings, Warnings
 from .templates import DEFAULT_TEMPLATE, Template, find_template
@@ -20,6 +21,14 @@ def docx_to_pdf(
     ``template`` defaults to the one recorded in the DOCX; ``draft`` to the
     DOCX's own status.
     """
+    # Reading the DOCX and typesetting it make hundreds of thousands of objects.
+    with collector_paused():
+        return _docx_to_pdf(docx, warnings, timings, template, draft)
+
+
+def _docx_to_pdf(
+    docx: bytes, warnings: Warnings, timings: Timings, template: Template | None, draft: bool | None
+) -> bytes:
     from .pdf.html import write_html
     from .pdf.render import render_pdf
     from .word.reader import read_docx

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .conversion import docx_to_pdf
+from .cycles import collector_paused
 from .errors import OverwriteError, UsageError
 from .results import Message, Timings, Warnings
 from .templates import find_template
@@ -54,7 +55,7 @@ def generate(
     from .pdf.worker import PdfWorker, worth_forking
 
     worker = PdfWorker() if overlap and "pdf" in formats and worth_forking() else None
-    with worker or nullcontext():
+    with worker or nullcontext(), collector_paused():
         return _generate(Path(source), Path(output_dir), formats, force, worker)
 
 
