@@ -1,4 +1,4 @@
-"""The PDF half of ``generate`` in a second process: same outputs, same errors, no stray process."""
+"""generate and publish with the PDF in a second process: same outputs, errors, no stray process."""
 
 from __future__ import annotations
 
@@ -15,9 +15,16 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SOURCE_DATE_EPOCH, input_with_a_private_use_character, pdf_text
-from reportgen.errors import InputError, Problem, ReportgenError, TemplateError, UsageError
+from reportgen.errors import (
+    InputError,
+    Problem,
+    ReportgenError,
+    ReviewError,
+    TemplateError,
+    UsageError,
+)
 from reportgen.pdf.worker import ENVIRONMENT_SWITCH, PdfWorker, WorkerFailed, worth_forking
-from reportgen.pipeline import generate
+from reportgen.pipeline import generate, publish
 from reportgen.results import Timings, Warnings
 from reportgen.templates import find_template
 
@@ -46,6 +53,32 @@ def test_the_worker_writes_the_same_bytes_as_one_process(tmp_path: Path) -> None
         assert one.read_bytes() == two.read_bytes(), one.name
     assert "Tbilisi" in pdf_text(apart.written[1])
     assert no_worker_left()
+
+
+@needs_two_cores
+def test_publish_in_the_worker_writes_the_same_bytes_as_in_one_process(tmp_path: Path) -> None:
+    docx = generate(EXAMPLE, tmp_path, formats=("docx",)).written[0]
+    together = publish(docx, tmp_path / "one.pdf", overlap=False)
+    apart = publish(docx, tmp_path / "two.pdf", overlap=True)
+    assert apart.written[0].read_bytes() == together.written[0].read_bytes()
+    assert list(apart.timings.phases) == ["load", "read", "layout", "write", "save"]
+    assert "Tbilisi" in pdf_text(apart.written[0])
+    assert "DRAFT" not in pdf_text(apart.written[0])
+    assert no_worker_left()
+
+
+@needs_two_cores
+def test_a_docx_publish_refuses_stops_the_worker_at_once(tmp_path: Path) -> None:
+    from reviewed import Reviewer, report, save
+
+    document = report()
+    Reviewer("Anna Reviewer").insert(document.paragraphs[1], " A new sentence.")
+    reviewed = tmp_path / "reviewed.docx"
+    reviewed.write_bytes(save(document))
+    with pytest.raises(ReviewError):
+        publish(reviewed, overlap=True)
+    assert no_worker_left()
+    assert not reviewed.with_suffix(".pdf").exists()
 
 
 @needs_two_cores

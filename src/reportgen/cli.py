@@ -256,7 +256,10 @@ def publish(
     """
     from .pipeline import publish as publish_docx
 
-    outcome = publish_docx(reviewed, output, accept_changes=accept_changes, draft=draft)
+    # On two cores the PDF is rendered in a second process (pipeline.publish).
+    outcome = publish_docx(
+        reviewed, output, accept_changes=accept_changes, draft=draft, overlap=True
+    )
     for warning in outcome.warnings:
         click.echo(f"{reviewed}: warning: {warning}", err=True)
     if timings:

@@ -123,24 +123,39 @@ def publish(
     *,
     accept_changes: bool = False,
     draft: bool = False,
+    overlap: bool = False,
 ) -> Outcome:
     """Render the published PDF from a DOCX that reviewers edited.
 
     Refuses a DOCX that still holds tracked changes or comments, unless
-    ``accept_changes``; the PDF has no DRAFT mark unless ``draft``.
+    ``accept_changes``; the PDF has no DRAFT mark unless ``draft``.  With
+    ``overlap``, on a machine with two cores or more, the PDF is rendered in a
+    second process (pdf/worker.py), which imports WeasyPrint while this one
+    checks the DOCX, and ends without freeing the laid-out document.
     """
-    from .files import atomic, locks
-    from .word import review, safety
+    from .pdf.worker import PdfWorker, worth_forking
 
     reviewed = Path(reviewed)
     output = published_path(reviewed, output)
+    worker = PdfWorker() if overlap and worth_forking() else None
+    with worker or nullcontext():
+        return _publish(reviewed, output, accept_changes, draft, worker)
+
+
+def _publish(
+    reviewed: Path, output: Path, accept_changes: bool, draft: bool, worker: PdfWorker | None
+) -> Outcome:
+    from .files import atomic, locks
+    from .word import review, safety
+
     outcome = Outcome(reviewed)
     warnings = Warnings()
     timings = outcome.timings
     with timings.phase("load"):
         data = safety.read_docx_file(reviewed)
         data = review.resolve_review_marks(data, accept=accept_changes, where=str(reviewed))
-    pdf = docx_to_pdf(data, warnings, timings, draft=draft)
+    render = worker.docx_to_pdf if worker is not None else docx_to_pdf
+    pdf = render(data, warnings, timings, draft=draft)
     # The same lock as generate's for that stem: two runs writing one PDF take turns.
     with timings.phase("save"), locks.output_lock(output.parent, output.stem):
         atomic.write_atomically(output, pdf)
