@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pikepdf
 import pydyf
+import pypdf
 import pytest
 from jinja2 import Environment, FileSystemLoader
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -407,3 +408,130 @@ def test_an_error_inside_still_resumes_the_collector() -> None:
     with pytest.raises(ValueError), cycles.collector_paused():
         raise ValueError("stop")
     assert gc.isenabled()
+
+
+# -- pseudo-element styles made on demand ---------------------------------------------
+
+
+def a_report_with_every_kind_of_pseudo_element() -> d.Document:
+    """Footnotes (numbered and marked), list markers, contents, quotes, a table, a heading note."""
+    note = d.FootnoteRef(body=[d.Paragraph([d.Text("Source: the ministry's own figures.")])])
+    marked = d.FootnoteRef(
+        body=[d.Paragraph([d.Text("A note marked as the DOCX marks it.")])], mark="*"
+    )
+    words = "Participants discussed the practical steps of consultation at the local level. "
+    return d.Document(
+        children=[
+            d.TableOfContents(title="Contents"),
+            d.Heading(1, [d.Text("Summary"), note]),
+            d.Paragraph([d.Text(words * 8), marked]),
+            d.ListBlock(
+                ordered=True,
+                start=3,
+                items=[d.ListItem([d.Paragraph([d.Text("Open one-stop shops.")])])],
+            ),
+            d.ListBlock(
+                ordered=False,
+                items=[
+                    d.ListItem([d.Paragraph([d.Text("Lettered.")])], label="b)"),
+                    d.ListItem([d.Paragraph([d.Text("Plain.")])]),
+                ],
+            ),
+            d.Quote([d.Paragraph([d.Text("Integration starts locally.")])], [d.Text("A mayor")]),
+            d.Heading(2, [d.Text("Participants")]),
+            d.Table(
+                rows=[
+                    d.TableRow([d.TableCell([d.Paragraph([d.Text("Name")])])], header=True),
+                    *[
+                        d.TableRow([d.TableCell([d.Paragraph([d.Text(f"Person {n}")])])])
+                        for n in range(40)
+                    ],
+                ]
+            ),
+        ]
+    )
+
+
+def test_a_pdf_is_byte_for_byte_the_same_with_pseudo_element_styles_made_on_demand(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1550188800")
+    template = load_template(TEMPLATE_FOLDER)
+    html = write_html(a_report_with_every_kind_of_pseudo_element(), template, draft=True)
+    assert patches.style_for_checked()
+    on_demand = render_pdf(html, template)
+    with monkeypatch.context() as patched:
+        patched.setattr(patches, "style_for_checked", lambda: False)
+        up_front = render_pdf(html, template)
+    assert on_demand == up_front
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(on_demand)).pages)
+    assert "1." in text and "*" in text and "b)" in text and "— A mayor" in text
+
+
+def test_an_anchor_declared_on_a_pseudo_element_is_still_collected_before_layout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from weasyprint import CSS, HTML
+    from weasyprint.css.targets import TargetCollector
+
+    collected: list[object] = []
+    collect = TargetCollector.collect_anchor
+
+    def noting(self: TargetCollector, name: object) -> None:
+        collected.append(name)
+        collect(self, name)
+
+    monkeypatch.setattr(TargetCollector, "collect_anchor", noting)
+    page = HTML(string='<p id="first"><a href="#late">see</a></p><h2>Late</h2><ol><li>x</ol>')
+    css = CSS(string='h2::before { content: "§ "; -weasy-anchor: "late" }')
+    page.render(stylesheets=[css])
+    up_front = list(collected)
+    collected.clear()
+    with patches.deferred_pseudo_styles():
+        page.render(stylesheets=[css])
+    assert collected == up_front
+    assert "late" in up_front and "first" in up_front
+
+
+def test_weasyprints_own_style_maker_is_back_after_a_render() -> None:
+    import weasyprint.css
+
+    own = weasyprint.css.StyleFor
+    with patches.deferred_pseudo_styles():
+        assert weasyprint.css.StyleFor is not own
+        assert issubclass(weasyprint.css.StyleFor, own)
+        with patches.deferred_pseudo_styles():  # a second render, as from another thread
+            pass
+        assert weasyprint.css.StyleFor is not own
+    assert weasyprint.css.StyleFor is own
+
+
+def test_weasyprint_still_makes_pseudo_element_styles_the_way_the_patch_expects() -> None:
+    # What deferring_style_for relies on (patches.py, 3): a second pass over the
+    # cascaded styles calls set_computed_styles for each pseudo-element, after
+    # which the cascaded styles are cleared; set_computed_styles reads them
+    # from self._cascaded_styles; __call__ reads self._computed_styles.
+    import weasyprint.css
+
+    init = " ".join(inspect.getsource(weasyprint.css.StyleFor.__init__).split())
+    assert (
+        "for element, pseudo_type in cascaded_styles: if pseudo_type: self.set_computed_styles("
+        in init
+    )
+    assert init.index("if pseudo_type:") < init.index("self._cascaded_styles.clear()")
+    setter = inspect.signature(weasyprint.css.StyleFor.set_computed_styles)
+    assert list(setter.parameters) == [
+        "self",
+        "element",
+        "parent",
+        "root",
+        "pseudo_type",
+        "base_url",
+        "target_collector",
+    ]
+    body = " ".join(inspect.getsource(weasyprint.css.StyleFor.set_computed_styles).split())
+    assert "cascaded = cascaded_styles.get((element, pseudo_type), {})" in body
+    assert "if target_collector and computed['anchor']:" in body
+    call = " ".join(inspect.getsource(weasyprint.css.StyleFor.__call__).split())
+    assert "self._computed_styles.get((element, pseudo_type))" in call
+    assert "return StyleFor(" in inspect.getsource(weasyprint.css.get_all_computed_styles)

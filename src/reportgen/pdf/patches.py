@@ -1,9 +1,10 @@
-"""The two places reportgen reaches into WeasyPrint's libraries for speed: scoped and checked."""
+"""The places reportgen reaches into WeasyPrint and its libraries for speed: scoped and checked."""
 
-# Both change a library's behaviour only for as long as reportgen needs it,
+# Each changes a library's behaviour only for as long as reportgen needs it,
 # only on versions whose code was read and tested against (see
-# tests/test_speedups.py, which fails when either library changes underneath),
-# and fall back to the unpatched path on any other version.
+# tests/test_speedups.py, which fails when a library changes underneath and
+# compares every patched result with the unpatched one), and falls back to
+# the unpatched path on any other version.
 #
 # 1. Importing WeasyPrint without running a compiler.
 #    WeasyPrint opens each C library (Pango, HarfBuzz, fontconfig, …) by
@@ -29,6 +30,22 @@
 #    ``write_pdf`` the property returns the same tuple, built again only
 #    when pages were added (pydyf only ever appends to ``Kids``).  It belongs
 #    upstream, in pydyf.
+#
+# 3. Pseudo-element styles made when first asked for.
+#    WeasyPrint's user-agent stylesheet gives every element six
+#    pseudo-elements (``::marker``, ``::footnote-call``, ``::footnote-marker``,
+#    ``::note-call``, ``::note-marker``, ``::note-callback``: selectors with
+#    no element name), and ``StyleFor.__init__`` makes a computed style for
+#    each of them up front: 77,000 for the 12,800 elements of the report with
+#    2,500 participants, of which the box tree asks for a few hundred (list
+#    markers, footnote calls and markers).  A ``ComputedStyle`` computes its
+#    values only when they are read (``__missing__``), from its cascaded
+#    declarations and its parent's style, so making it when the box tree
+#    first asks gives the same values, provided its cascaded declarations are
+#    kept (``__init__`` clears them all once done).  A pseudo-element that
+#    declares an anchor is still made at once: its anchor must be known
+#    before layout, for ``target-counter()``.  Scoped to ``HTML.render``:
+#    only the style objects made meanwhile are of the deferring kind.
 
 from __future__ import annotations
 
@@ -43,6 +60,7 @@ from importlib import metadata
 
 # Major versions whose code the patches were checked against.
 WEASYPRINT_CHECKED = range(62, 80)  # the range pyproject.toml allows
+STYLE_FOR_CHECKED = range(70, 71)  # StyleFor's two passes, as read in 70.0
 PYDYF_CHECKED = ("0.11.", "0.12.", "0.13.")
 
 # Two threads importing at once must not take each other's replacement for
@@ -51,6 +69,9 @@ _IMPORT_LOCK = threading.Lock()
 _PDF_LOCK = threading.Lock()
 _writers = 0
 _original_page_references: object = None
+_STYLE_LOCK = threading.Lock()
+_renders = 0
+_original_style_for: type | None = None
 
 
 @cache
@@ -65,6 +86,12 @@ def weasyprint_checked() -> bool:
     """Whether the installed WeasyPrint is one whose library loading was checked."""
     major = _version("weasyprint").split(".")[0]
     return major.isdigit() and int(major) in WEASYPRINT_CHECKED
+
+
+def style_for_checked() -> bool:
+    """Whether the installed WeasyPrint makes styles the way deferred_pseudo_styles expects."""
+    major = _version("weasyprint").split(".")[0]
+    return major.isdigit() and int(major) in STYLE_FOR_CHECKED
 
 
 def pydyf_checked() -> bool:
@@ -144,3 +171,80 @@ def cached_page_references() -> Iterator[None]:
             if _writers == 0:
                 pydyf.PDF.page_references = _original_page_references  # type: ignore[assignment]
                 _original_page_references = None
+
+
+@cache
+def deferring_style_for(base: type) -> type:
+    """A subclass of WeasyPrint's ``StyleFor`` that makes pseudo-element styles on demand."""
+
+    class DeferringStyleFor(base):  # type: ignore[valid-type, misc]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            # (element, pseudo-element) → what set_computed_styles would have used.
+            self._deferred: dict[tuple[object, str], tuple[dict, object, object, str]] = {}
+            self._deferring = True
+            try:
+                super().__init__(*args, **kwargs)
+            finally:
+                self._deferring = False
+
+        def set_computed_styles(
+            self,
+            element: object,
+            parent: object,
+            root: object = None,
+            pseudo_type: str | None = None,
+            base_url: str | None = None,
+            target_collector: object = None,
+        ) -> None:
+            if self._deferring and pseudo_type is not None:
+                cascaded = self._cascaded_styles.get((element, pseudo_type), {})
+                if "anchor" not in cascaded:
+                    self._deferred[element, pseudo_type] = (cascaded, parent, root, base_url)
+                    return
+            super().set_computed_styles(
+                element, parent, root, pseudo_type, base_url, target_collector
+            )
+
+        def __call__(self, element: object, pseudo_type: str | None = None) -> object:
+            if pseudo_type is not None:
+                deferred = self._deferred.pop((element, pseudo_type), None)
+                if deferred is not None:
+                    cascaded, parent, root, base_url = deferred
+                    key = (element, pseudo_type)
+                    self._cascaded_styles[key] = cascaded
+                    try:
+                        super().set_computed_styles(element, parent, root, pseudo_type, base_url)
+                    finally:
+                        del self._cascaded_styles[key]
+            return super().__call__(element, pseudo_type)
+
+    DeferringStyleFor.__name__ = DeferringStyleFor.__qualname__ = "DeferringStyleFor"
+    return DeferringStyleFor
+
+
+@contextmanager
+def deferred_pseudo_styles() -> Iterator[None]:
+    """Styles made while the block runs (``HTML.render``) make pseudo-element styles on demand.
+
+    WeasyPrint's ``StyleFor`` is restored when the last thread inside leaves;
+    on a WeasyPrint that was not checked, nothing is changed.
+    """
+    global _renders, _original_style_for
+    import weasyprint.css
+
+    if not (style_for_checked() and isinstance(weasyprint.css.__dict__.get("StyleFor"), type)):
+        yield
+        return
+    with _STYLE_LOCK:
+        if _renders == 0:
+            _original_style_for = weasyprint.css.StyleFor
+            weasyprint.css.StyleFor = deferring_style_for(_original_style_for)
+        _renders += 1
+    try:
+        yield
+    finally:
+        with _STYLE_LOCK:
+            _renders -= 1
+            if _renders == 0:
+                weasyprint.css.StyleFor = _original_style_for
+                _original_style_for = None

@@ -14,7 +14,7 @@ from ..results import Warnings
 from ..templates import Template
 from .fetcher import FetchRefused, TemplateFetcher
 from .glyphs import check_glyphs
-from .patches import cached_page_references, import_weasyprint
+from .patches import cached_page_references, deferred_pseudo_styles, import_weasyprint
 from .tagging import finish
 
 import_weasyprint()  # the first import of WeasyPrint goes through it (see patches.py)
@@ -85,7 +85,7 @@ def render_pdf(
         ]
         source = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         for attempt in range(FOOTNOTE_PASSES):
-            with phase("layout"):
+            with phase("layout"), deferred_pseudo_styles():
                 document = source.render(stylesheets=stylesheets, font_config=fonts, **PDF_OPTIONS)
                 stray = _stray_footnotes(document)
             if not stray:
