@@ -154,12 +154,20 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="a DOCX rendered first, untimed (default: the DOCX measured)",
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="no untimed first round: first-use costs count (one round, as a fresh process)",
+    )
     args = parser.parse_args(argv)
 
     from reportgen.pdf import render  # noqa: F401 - imports WeasyPrint before timing
 
     docx = args.docx.read_bytes()
-    one_round(args.warm_up.read_bytes() if args.warm_up else docx)  # first-use costs
+    if args.cold:
+        args.rounds = 1
+    else:
+        one_round(args.warm_up.read_bytes() if args.warm_up else docx)  # first-use costs
     samples = [one_round(docx) for _ in range(args.rounds)]
     totals = [total for _, total, _ in samples]
     median_total = statistics.median(totals)
