@@ -135,10 +135,11 @@ class Bench:
 
     def sized_routes(self, size: str, source: Path) -> list[Route]:
         stem = source.stem
-        rg, rg_docx, tpl, ws, pdx, pan = (
+        rg, rg_lo, rg_docx, tpl, ws, pdx, pan = (
             self.out / size / n
             for n in (
                 "reportgen",
+                "reportgen-lo",
                 "reportgen-docx",
                 "docxtpl",
                 "weasyprint",
@@ -147,6 +148,11 @@ class Bench:
             )
         )
         tpl_docx = tpl / f"{stem}.docx"
+
+        def copy_reportgens_docx() -> None:
+            self.clear(rg_lo)()
+            shutil.copy(rg / f"{stem}.docx", rg_lo / f"{stem}.docx")
+
         return [
             Route(
                 "reportgen generate (DOCX + PDF)",
@@ -158,6 +164,19 @@ class Bench:
                     )
                 ],
                 output_pdf=rg / f"{stem}.pdf",
+            ),
+            # The DOCX reportgen just wrote, converted by LibreOffice alone: what a
+            # user could do with reportgen's DOCX instead of its PDF.
+            Route(
+                "LibreOffice on reportgen's DOCX (PDF)",
+                [
+                    Step(
+                        "LibreOffice",
+                        self.soffice(rg_lo / f"{stem}.docx", rg_lo),
+                        before=copy_reportgens_docx,
+                    )
+                ],
+                output_pdf=rg_lo / f"{stem}.pdf",
             ),
             Route(
                 "docxtpl + LibreOffice (DOCX + PDF)",
@@ -523,8 +542,8 @@ def targets(bench: Bench) -> list[str]:
         "1",
         "generate, ~10-page report: reportgen ÷ (docxtpl + LibreOffice)",
         r1,
-        "≤ 1.0",
-        None if r1 is None else r1 <= 1.0,
+        "≤ 0.9",
+        None if r1 is None else r1 <= 0.9,
         cpu=cpu_ratio("small", "reportgen generate (", "docxtpl"),
     )
     r2 = pair_ratio("large", "reportgen generate (", "docxtpl")
@@ -536,13 +555,22 @@ def targets(bench: Bench) -> list[str]:
         None if r2 is None else r2 <= 1.0,
         cpu=cpu_ratio("large", "reportgen generate (", "docxtpl"),
     )
-    large = find(bench, "large", "reportgen generate (")
+    r2b = pair_ratio("large", "reportgen generate (", "LibreOffice on reportgen's DOCX")
     add(
         "2b",
+        "generate, 2 500 participants: reportgen ÷ LibreOffice alone on the same DOCX",
+        r2b,
+        "≤ 1.2",
+        None if r2b is None else r2b <= 1.2,
+        cpu=cpu_ratio("large", "reportgen generate (", "LibreOffice on reportgen's DOCX"),
+    )
+    large = find(bench, "large", "reportgen generate (")
+    add(
+        "2c",
         "generate, 2 500 participants: peak memory (MiB)",
         large.peak_mib if large else None,
-        "≤ 500",
-        None if not large else large.peak_mib <= 500,
+        "≤ 400",
+        None if not large else large.peak_mib <= 400,
         "{:.0f}",
     )
     small = find(bench, "small", "reportgen generate (")
@@ -555,7 +583,7 @@ def targets(bench: Bench) -> list[str]:
                 p_large / p_small
             )
     add(
-        "2c",
+        "2d",
         "time growth ÷ page growth, example → 2 500 participants",
         growth,
         "≤ 1.0",
@@ -582,8 +610,8 @@ def targets(bench: Bench) -> list[str]:
         "5",
         "publish, 2 500 participants: reportgen ÷ LibreOffice on the same DOCX",
         r5,
-        "≤ 1.0",
-        None if r5 is None else r5 <= 1.0,
+        "≤ 1.2",
+        None if r5 is None else r5 <= 1.2,
         cpu=cpu_ratio("publish", "reportgen publish (large)", "LibreOffice DOCX → PDF (large)"),
     )
     return lines
@@ -662,7 +690,7 @@ def report(bench: Bench, started: dt.datetime, elapsed: float) -> str:
         noise(bench),
         "",
     ]
-    out += ["## Targets (issue 7)", "", *targets(bench), ""]
+    out += ["## Targets (issue 16)", "", *targets(bench), ""]
     for size in ("small", "medium", "large"):
         if size in bench.sections:
             rg = find(bench, size, "reportgen generate (")
