@@ -35,6 +35,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from reportgen.cycles import collector_paused
 from reportgen.errors import InputError, Problem
 from reportgen.source import yamlstyle, yamltree
 from reportgen.source.yamlload import AliasNode, FieldPath, build_data, field_path
@@ -70,7 +71,7 @@ class YamlEditor:
         self._verified = True
         self._failed: str | None = None  # an edit failed: the editor is not to be trusted
         self._root = yamltree.compose(self._text, name)
-        with yamltree.without_collection():
+        with collector_paused():
             loaded = build_data(self._root, name)
         if loaded.problems:
             raise InputError(
@@ -97,7 +98,7 @@ class YamlEditor:
             raise YamlEditError(self._failed)
         if not self._verified:
             root = yamltree.compose(self._text, self.name)
-            with yamltree.without_collection():
+            with collector_paused():
                 loaded = build_data(root, self.name)
             if loaded.problems or not _same(loaded.data, self._data):
                 where = _difference(loaded.data, self._data, ())

@@ -19,9 +19,6 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import yaml
@@ -40,6 +37,7 @@ from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
+from reportgen.cycles import collector_paused
 from reportgen.errors import InputError
 from reportgen.source.yamlload import MAX_DEPTH, MAX_VALUES, STR, AliasNode, CoreResolver
 
@@ -69,7 +67,8 @@ def compose(text: str, name: str, *, base: int = 0, gen: int = 0, parser: Any = 
     that is too deep or too large).
     """
     try:
-        with without_collection():
+        # A 2,500-participant input is some 70,000 small objects (cycles.py).
+        with collector_paused():
             return _compose(text, name, base, gen, parser or _Parser)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -77,23 +76,6 @@ def compose(text: str, name: str, *, base: int = 0, gen: int = 0, parser: Any = 
         raise InputError.at(name, line, "", f"YAML syntax error: {error.problem}") from None
     except yaml.YAMLError as error:
         raise InputError.at(name, None, "", f"cannot read the YAML: {error}") from None
-
-
-@contextmanager
-def without_collection() -> Iterator[None]:
-    """Python's cycle collector paused while a tree is built.
-
-    A 2,500-participant input is some 70,000 small objects; the collector
-    would walk all of them again and again as they are made, which takes
-    longer than making them.  Nothing is lost: it runs again afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _compose(text: str, name: str, base: int, gen: int, parser_class: Any) -> Node:
