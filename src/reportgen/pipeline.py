@@ -49,8 +49,8 @@ def generate(
     Nothing is written unless everything succeeded; an edited DOCX is not
     replaced unless ``force`` (and then it is kept as a backup first).
     With ``overlap``, on a machine with two cores or more, the PDF half runs
-    in a second process started at once (pdf/worker.py): it imports and
-    warms up WeasyPrint while this one builds the DOCX.
+    in a second process started at once (pdf/worker.py): it imports
+    WeasyPrint while this one builds the DOCX.
     """
     from .pdf.worker import PdfWorker, worth_forking
 
@@ -82,8 +82,6 @@ def _generate(
         document.record.input_name = source.name
         document.record.input_path = str(source)
         document.record.digest = input_digest(source)
-    if worker is not None:
-        worker.warm_up(document, template)
     with timings.phase("docx"):
         docx = write_docx(document, template, warnings=warnings)
     render = worker.docx_to_pdf if worker is not None else docx_to_pdf
