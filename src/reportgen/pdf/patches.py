@@ -46,6 +46,18 @@
 #    declares an anchor is still made at once: its anchor must be known
 #    before layout, for ``target-counter()``.  Scoped to ``HTML.render``:
 #    only the style objects made meanwhile are of the deferring kind.
+#
+# 4. pydyf's objects serialised once per PDF.
+#    A pydyf object computes its bytes (``data``) each time it is asked, and
+#    ``PDF.write`` asks twice for every object when the PDF's identifier is
+#    computed from its content, as reportgen's PDF_OPTIONS ask (a
+#    reproducible /ID): once to write the object, once more to hash all of
+#    them.  Each stream is compressed twice at zlib level 9, the object
+#    stream (every dictionary of the PDF, 50,000 for 2,500 participants)
+#    included: 45 % of the writing.  While ``PDF.write`` runs, the bytes of
+#    each numbered object (one of ``pdf.objects``, which the PDF keeps alive)
+#    are kept for the second request; ``write`` changes no object between
+#    the two, so the bytes are the same.
 
 from __future__ import annotations
 
@@ -69,6 +81,11 @@ _IMPORT_LOCK = threading.Lock()
 _PDF_LOCK = threading.Lock()
 _writers = 0
 _original_page_references: object = None
+_SERIALISED_LOCK = threading.Lock()
+_serialising = 0
+_original_data: dict[type, property] = {}
+_original_write: object = None
+_written = threading.local()  # .objects: id → (object, bytes), during one PDF.write
 _STYLE_LOCK = threading.Lock()
 _renders = 0
 _original_style_for: type | None = None
@@ -248,3 +265,63 @@ def deferred_pseudo_styles() -> Iterator[None]:
             if _renders == 0:
                 weasyprint.css.StyleFor = _original_style_for
                 _original_style_for = None
+
+
+def _serialised_once(own: property) -> property:
+    def data(self: object) -> bytes:
+        kept = getattr(_written, "objects", None)
+        if kept is None or self.number is None:  # type: ignore[attr-defined]
+            return own.fget(self)  # type: ignore[misc]
+        entry = kept.get(id(self))
+        if entry is None:
+            entry = kept[id(self)] = (self, own.fget(self))  # type: ignore[misc]
+        return entry[1]
+
+    return property(data)
+
+
+def _writing_once(own: Callable[..., object]) -> Callable[..., object]:
+    def write(self: object, *args: object, **kwargs: object) -> object:
+        outer = getattr(_written, "objects", None)
+        _written.objects = {}
+        try:
+            return own(self, *args, **kwargs)
+        finally:
+            _written.objects = outer
+
+    return write
+
+
+@contextmanager
+def serialised_once() -> Iterator[None]:
+    """While the block runs, ``pydyf.PDF.write`` computes each numbered object's bytes once.
+
+    pydyf is restored when the last thread inside leaves; on a pydyf that was
+    not checked, nothing is changed.
+    """
+    global _serialising, _original_write
+    import pydyf
+
+    classes = (pydyf.Dictionary, pydyf.Array, pydyf.String, pydyf.Stream)
+    if not (pydyf_checked() and all(isinstance(c.__dict__.get("data"), property) for c in classes)):
+        yield
+        return
+    with _SERIALISED_LOCK:
+        if _serialising == 0:
+            _original_write = pydyf.PDF.write
+            pydyf.PDF.write = _writing_once(_original_write)  # type: ignore[method-assign]
+            for cls in classes:
+                _original_data[cls] = cls.__dict__["data"]
+                cls.data = _serialised_once(_original_data[cls])  # type: ignore[method-assign]
+        _serialising += 1
+    try:
+        yield
+    finally:
+        with _SERIALISED_LOCK:
+            _serialising -= 1
+            if _serialising == 0:
+                for cls, own in _original_data.items():
+                    cls.data = own  # type: ignore[method-assign]
+                _original_data.clear()
+                pydyf.PDF.write = _original_write  # type: ignore[method-assign]
+                _original_write = None

@@ -14,7 +14,12 @@ from ..results import Warnings
 from ..templates import Template
 from .fetcher import FetchRefused, TemplateFetcher
 from .glyphs import check_glyphs
-from .patches import cached_page_references, deferred_pseudo_styles, import_weasyprint
+from .patches import (
+    cached_page_references,
+    deferred_pseudo_styles,
+    import_weasyprint,
+    serialised_once,
+)
 from .tagging import finish
 
 import_weasyprint()  # the first import of WeasyPrint goes through it (see patches.py)
@@ -102,7 +107,12 @@ def render_pdf(
             with phase("layout"):
                 check_glyphs(document, warnings, fonts)
         _without_attachments(document)
-        with phase("write"), cached_page_references(), python_warnings.catch_warnings():
+        with (
+            phase("write"),
+            cached_page_references(),
+            serialised_once(),
+            python_warnings.catch_warnings(),
+        ):
             # WeasyPrint opens its sRGB profile (for PDF/A) and leaves the file
             # to the garbage collector; the warning about it is not ours to show.
             python_warnings.filterwarnings(
