@@ -61,7 +61,7 @@ def test_publish_in_the_worker_writes_the_same_bytes_as_in_one_process(tmp_path:
     together = publish(docx, tmp_path / "one.pdf", overlap=False)
     apart = publish(docx, tmp_path / "two.pdf", overlap=True)
     assert apart.written[0].read_bytes() == together.written[0].read_bytes()
-    assert list(apart.timings.phases) == ["load", "read", "layout", "write", "save"]
+    assert list(apart.timings.phases) == ["load", "read", "layout", "write", "tags", "save"]
     assert "Tbilisi" in pdf_text(apart.written[0])
     assert "DRAFT" not in pdf_text(apart.written[0])
     assert no_worker_left()
