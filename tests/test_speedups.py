@@ -25,6 +25,8 @@ import pikepdf
 import pydyf
 import pypdf
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from jinja2 import Environment, FileSystemLoader
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -34,11 +36,13 @@ from reportgen import documents as d
 from reportgen.compose import compose
 from reportgen.compose.cache import TemplateCache, cache_folder, fingerprint
 from reportgen.compose.environment import make_environment
+from reportgen.compose.markdown_writer import to_markdown
 from reportgen.conversion import docx_to_pdf
 from reportgen.language import Language
 from reportgen.pdf import patches
 from reportgen.pdf.html import write_html
 from reportgen.pdf.render import render_pdf
+from reportgen.provenance import block_markdown
 from reportgen.results import Timings, Warnings
 from reportgen.templates import load_template
 
@@ -349,22 +353,29 @@ def test_a_pdf_is_byte_for_byte_the_same_as_with_pydyfs_own_page_references(
 # -- the cycle collector ---------------------------------------------------------------
 
 
-def test_the_cycle_collector_is_paused_while_a_docx_is_typeset_and_resumed_after(
+def test_the_cycle_collector_is_paused_while_a_docx_is_typeset_and_resumed_for_the_tags(
     generated: dict[str, Generated], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reportgen.pdf import render
+    from reportgen.pdf import render, tagging
 
-    seen: list[bool] = []
-    typeset = render.render_pdf
+    seen: list[tuple[str, bool]] = []
+    typeset, finish = render.typeset, tagging.finish
 
-    def noting(*args: object, **kwargs: object) -> bytes:
-        seen.append(gc.isenabled())
+    def noting_typeset(*args: object, **kwargs: object) -> tuple[bytes, str]:
+        seen.append(("typeset", gc.isenabled()))
         return typeset(*args, **kwargs)
 
-    monkeypatch.setattr(render, "render_pdf", noting)
+    def noting_finish(*args: object, **kwargs: object) -> bytes:
+        seen.append(("finish", gc.isenabled()))
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(render, "typeset", noting_typeset)
+    monkeypatch.setattr(tagging, "finish", noting_finish)
     assert gc.isenabled()
     pdf = docx_to_pdf(generated[EXAMPLE].docx.read_bytes(), Warnings(), Timings())
-    assert seen == [False]
+    # The laid-out document is garbage by the time the tags are completed:
+    # the collector runs again, so that both are not held at once.
+    assert seen == [("typeset", False), ("finish", True)]
     assert gc.isenabled()
     assert pdf.startswith(b"%PDF-")
 
@@ -598,3 +609,34 @@ def test_pydyf_still_computes_an_objects_bytes_each_time_and_hashes_them_again()
     assert "compressobj = zlib.compressobj(level=9)" in stream
     for cls in (pydyf.Dictionary, pydyf.Array, pydyf.String, pydyf.Stream):
         assert isinstance(cls.__dict__["data"], property), cls
+
+
+# -- a plain cell's Markdown, without the Markdown writer -----------------------------
+
+# Letters of the scripts the reports use, digits, Markdown's own characters and
+# the typographer's, spaces where they could collapse.
+CELL_TEXT = st.text(
+    alphabet=st.sampled_from(list("aZé9²ёქԱ _*#.-)(c&;<>`\\[]\"'\t\u00a0")), max_size=24
+)
+
+
+@given(st.one_of(CELL_TEXT, st.text(alphabet=st.sampled_from(list("aZé9²ёქԱ ")), max_size=24)))
+def test_a_plain_blocks_markdown_is_what_the_markdown_writer_writes(text: str) -> None:
+    block = d.Paragraph([d.Text(text)])
+    assert block_markdown(block, "markdown") == to_markdown([d.Paragraph([d.Text(text)])])
+
+
+def test_every_cell_of_the_example_reports_has_the_markdown_the_writer_gives(
+    generated: dict[str, Generated],
+) -> None:
+    from reportgen.word.reader import read_docx
+
+    plain = 0
+    for report in generated.values():
+        document = read_docx(report.docx.read_bytes())
+        for leaf in d.paragraphs(document.children):
+            if len(leaf.children) == 1 and isinstance(leaf.children[0], d.Text):
+                expected = to_markdown([d.Paragraph(leaf.children)])
+                assert block_markdown(leaf, "markdown") == expected
+                plain += expected == leaf.children[0].text
+    assert plain > 100

@@ -21,27 +21,46 @@ def docx_to_pdf(
     ``template`` defaults to the one recorded in the DOCX; ``draft`` to the
     DOCX's own status.
     """
-    # Reading the DOCX and typesetting it make hundreds of thousands of objects.
-    with collector_paused():
-        return _docx_to_pdf(docx, warnings, timings, template, draft)
+    pdf, language = typeset_docx(docx, warnings, timings, template=template, draft=draft)
+    return finish_pdf(pdf, language, timings)
 
 
-def _docx_to_pdf(
-    docx: bytes, warnings: Warnings, timings: Timings, template: Template | None, draft: bool | None
-) -> bytes:
+def typeset_docx(
+    docx: bytes,
+    warnings: Warnings,
+    timings: Timings,
+    *,
+    template: Template | None = None,
+    draft: bool | None = None,
+) -> tuple[bytes, str]:
+    """``docx_to_pdf`` up to WeasyPrint's PDF: that PDF and the document's language.
+
+    The PDF worker (pdf/worker.py) runs this part; finish_pdf() follows.
+    """
     from .pdf.html import write_html
-    from .pdf.render import render_pdf
+    from .pdf.render import typeset
     from .word.reader import read_docx
 
-    with timings.phase("read"):
-        document = read_docx(docx, warnings)
-        if template is None:
-            template = recorded_template(document.metadata.template, warnings)
-        html = write_html(
-            document, template, draft=document.metadata.draft if draft is None else draft
-        )
-    # render_pdf times its own "layout" and "write" phases.
-    return render_pdf(html, template, warnings=warnings, timings=timings)
+    # Reading the DOCX and typesetting it make a million objects that live
+    # until the PDF is written (cycles.py).
+    with collector_paused():
+        with timings.phase("read"):
+            document = read_docx(docx, warnings)
+            if template is None:
+                template = recorded_template(document.metadata.template, warnings)
+            html = write_html(
+                document, template, draft=document.metadata.draft if draft is None else draft
+            )
+        # typeset times its own "layout" and "write" phases.
+        return typeset(html, template, warnings=warnings, timings=timings)
+
+
+def finish_pdf(pdf: bytes, language: str, timings: Timings) -> bytes:
+    """WeasyPrint's PDF completed for PDF/UA-1 and PDF/A-3a (pdf/tagging.py)."""
+    from .pdf.tagging import finish
+
+    with timings.phase("tags"):
+        return finish(pdf, language=language)
 
 
 def recorded_template(name: str, warnings: Warnings) -> Template:

@@ -64,9 +64,26 @@ def render_pdf(
     ``warnings``.  ``timings`` (results.Timings), when given, gets the
     seconds spent in "layout", in "write" and in "tags" (tagging.finish).
     """
+    pdf, language = typeset(html, template, warnings=warnings, timings=timings)
+    with _phase(timings, "tags"):
+        return finish(pdf, language=language)
+
+
+def typeset(
+    html: str,
+    template: Template,
+    *,
+    warnings: Warnings | None = None,
+    timings: _Timings | None = None,
+) -> tuple[bytes, str]:
+    """WeasyPrint's PDF of ``html``, before tagging.finish, and the document's language.
+
+    ``render_pdf`` without its last step: the laid-out document is gone
+    once this returns, so that finish() does not hold both in memory.
+    """
 
     def phase(name: str) -> AbstractContextManager[None]:
-        return timings.phase(name) if timings is not None else nullcontext()
+        return _phase(timings, name)
 
     if not template.css.is_file():
         raise TemplateError(f"template {template.name!r} has no {template.css.name}")
@@ -118,9 +135,11 @@ def render_pdf(
             python_warnings.filterwarnings(
                 "ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning
             )
-            pdf = document.write_pdf(**PDF_OPTIONS)
-        with phase("tags"):
-            return finish(pdf, language=document.metadata.lang or "")
+            return document.write_pdf(**PDF_OPTIONS), document.metadata.lang or ""
+
+
+def _phase(timings: _Timings | None, name: str) -> AbstractContextManager[None]:
+    return timings.phase(name) if timings is not None else nullcontext()
 
 
 def _without_attachments(document: Document) -> None:

@@ -5,11 +5,15 @@
 # input, composing and writing the DOCX.  Neither needs the other until the
 # DOCX exists, so on a machine with two cores the worker forks at the start
 # and imports WeasyPrint on the second core, then runs the one DOCX → PDF path
-# (conversion.docx_to_pdf) on the DOCX it receives: the PDF is still rendered
-# from the DOCX, by the same code as in one process.  ``publish`` uses it
-# the same way: the worker imports WeasyPrint while the first process checks
-# the reviewed DOCX, and, as for ``generate``, the laid-out document dies with
-# the worker instead of being collected by the process that waits for it.
+# (conversion.docx_to_pdf) on the DOCX it receives: it typesets the DOCX
+# (conversion.typeset_docx) and the first process completes the tags
+# (conversion.finish_pdf), so the PDF is still rendered from the DOCX, by
+# the same code as in one process, and no process holds both the laid-out
+# document and pikepdf's copy of the PDF (for 2,500 participants, 320 and
+# 190 MiB).  ``publish`` uses it the same way: the worker imports WeasyPrint
+# while the first process checks the reviewed DOCX.  For both, the laid-out
+# document dies with the worker instead of being collected by a process
+# that waits for it.
 #
 # It renders nothing while it waits: a warm-up on a sample of the composed
 # report saved 0.04 s of the real render's first-use costs and took 0.15 s,
@@ -99,9 +103,19 @@ class PdfWorker:
         template: Template | None = None,
         draft: bool | None = None,
     ) -> bytes:
-        """``conversion.docx_to_pdf`` run by the worker: same arguments, same result or error."""
+        """``conversion.docx_to_pdf``, its typesetting run by the worker: same result or error.
+
+        The worker typesets (``conversion.typeset_docx``) and ends; this
+        process completes the tags (``conversion.finish_pdf``), so that no
+        process holds the laid-out document and the tagging's copy of the
+        PDF at once.
+        """
+        from .. import conversion
+
         self._send(("render", docx, template, draft))
         self._rendered = True
+        from . import tagging  # noqa: F401 - imported while the worker typesets
+
         try:
             kind, *payload = self._connection.recv()
         except (EOFError, OSError):
@@ -118,7 +132,8 @@ class PdfWorker:
             timings.phases[name] = timings.phases.get(name, 0.0) + seconds
         if kind == "error":
             raise payload[0]
-        return payload[0]
+        pdf, language = payload[0]
+        return conversion.finish_pdf(pdf, language, timings)
 
     def close(self) -> None:
         """Stop the worker and reap it.
@@ -178,11 +193,11 @@ def _end_with(parent: int) -> None:
 
 
 def _answer(connection: Connection) -> None:
-    from ..conversion import docx_to_pdf
+    from ..conversion import typeset_docx
     from ..errors import ReportgenError
 
     try:
-        from ..word import reader  # noqa: F401 - what docx_to_pdf needs first
+        from ..word import reader  # noqa: F401 - what typeset_docx needs first
         from . import render  # noqa: F401 - imports WeasyPrint, the slow part
     except Exception:
         failure: str | None = traceback.format_exc()  # told when the DOCX arrives
@@ -194,10 +209,10 @@ def _answer(connection: Connection) -> None:
         return
     warnings, timings = Warnings(), Timings()
     try:
-        pdf = docx_to_pdf(docx, warnings, timings, template=template, draft=draft)
+        typeset = typeset_docx(docx, warnings, timings, template=template, draft=draft)
     except ReportgenError as error:
         connection.send(("error", error, warnings.messages, timings.phases))
     except Exception:
         connection.send(("bug", traceback.format_exc()))
     else:
-        connection.send(("ok", pdf, warnings.messages, timings.phases))
+        connection.send(("ok", typeset, warnings.messages, timings.phases))
