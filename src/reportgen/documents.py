@@ -323,25 +323,27 @@ def paragraphs(blocks: list[Block]) -> Iterator[Paragraph | Heading]:
 def plain_text(nodes: list[Inline] | list[Block]) -> str:
     """The words of some nodes, without footnotes: for titles, bookmarks, TOC."""
     parts: list[str] = []
-
-    def visit(node: object) -> None:
-        if isinstance(node, Text):
-            parts.append(node.text)
-        elif isinstance(node, LineBreak):
-            parts.append(" ")
-        elif isinstance(node, FootnoteRef):
-            return
-        elif isinstance(node, ListBlock):
-            for item in node.items:
-                visit(item)
-        elif isinstance(node, Table):
-            for row in node.rows:
-                for cell in row.cells:
-                    visit(cell)
-        elif hasattr(node, "children"):
-            for child in node.children:
-                visit(child)
-
     for node in nodes:
-        visit(node)
+        _visit(node, parts)
     return "".join(parts)
+
+
+def _visit(node: object, parts: list[str]) -> None:
+    # A function of the module rather than a closure that calls itself (a
+    # reference cycle for every call, left to the cycle collector).
+    if isinstance(node, Text):
+        parts.append(node.text)
+    elif isinstance(node, LineBreak):
+        parts.append(" ")
+    elif isinstance(node, FootnoteRef):
+        return
+    elif isinstance(node, ListBlock):
+        for item in node.items:
+            _visit(item, parts)
+    elif isinstance(node, Table):
+        for row in node.rows:
+            for cell in row.cells:
+                _visit(cell, parts)
+    elif hasattr(node, "children"):
+        for child in node.children:
+            _visit(child, parts)

@@ -408,29 +408,7 @@ def _settled(
     children: list[d.Inline], origin: d.Origin | None
 ) -> tuple[list[d.Inline], d.Origin | None]:
     segments: list[str | d.Slot] = []
-
-    def literal(text: str) -> None:
-        if segments and isinstance(segments[-1], str):
-            segments[-1] += text
-        elif text:
-            segments.append(text)
-
-    def walk(nodes: list[d.Inline]) -> list[d.Inline]:
-        out: list[d.Inline] = []
-        for node in nodes:
-            if isinstance(node, SlotMark):
-                inner = _unmarked(node.children)
-                segments.append(d.Slot(node.paths, node.kind, d.plain_text(inner)))
-                out.extend(inner)
-            elif isinstance(node, d.Emphasis | d.Strong | d.Link):
-                node.children = walk(node.children)
-                out.append(node)
-            else:
-                literal(d.plain_text([node]))
-                out.append(node)
-        return out
-
-    flat = walk(children)
+    flat = _settled_walk(children, segments)
     has_slots = any(isinstance(s, d.Slot) for s in segments)
     if origin is None and not has_slots:
         return flat, None
@@ -441,6 +419,31 @@ def _settled(
         text = d.plain_text(flat)
         return flat, replace(origin, segments=(replace(field_slot, text=text),))
     return flat, replace(origin, segments=tuple(segments))
+
+
+def _settled_walk(nodes: list[d.Inline], segments: list[str | d.Slot]) -> list[d.Inline]:
+    """``nodes`` without their slot marks; their text and slots added to ``segments``.
+
+    A function of the module rather than a closure that calls itself (a
+    reference cycle for every block, left to the cycle collector).
+    """
+    out: list[d.Inline] = []
+    for node in nodes:
+        if isinstance(node, SlotMark):
+            inner = _unmarked(node.children)
+            segments.append(d.Slot(node.paths, node.kind, d.plain_text(inner)))
+            out.extend(inner)
+        elif isinstance(node, d.Emphasis | d.Strong | d.Link):
+            node.children = _settled_walk(node.children, segments)
+            out.append(node)
+        else:
+            text = d.plain_text([node])
+            if segments and isinstance(segments[-1], str):
+                segments[-1] += text
+            elif text:
+                segments.append(text)
+            out.append(node)
+    return out
 
 
 def _unmarked(nodes: list[d.Inline]) -> list[d.Inline]:
