@@ -108,8 +108,14 @@ def instrumented(clock: Clock) -> Iterator[None]:
         (render, "_stray_footnotes", "checks"),
         (render, "check_glyphs", "checks"),
     ]
-    if hasattr(render, "finish"):  # pdf/tagging.py, where it is in use
-        targets.append((render, "finish", "tags finish"))
+    try:  # pdf/tagging.py, where it is in use (called through either module)
+        from reportgen.pdf import tagging
+    except ImportError:
+        pass
+    else:
+        targets.append((tagging, "finish", "tags finish"))
+        if hasattr(render, "finish"):
+            targets.append((render, "finish", "tags finish"))
     # layout_document is a generator: the pages are laid out as they are taken.
     layout = wdocument.layout_document
 
