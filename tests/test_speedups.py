@@ -611,6 +611,31 @@ def test_pydyf_still_computes_an_objects_bytes_each_time_and_hashes_them_again()
         assert isinstance(cls.__dict__["data"], property), cls
 
 
+# -- every patch at once, on real reports --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "example", ["tbilisi-2018-migrant-integration", "warsaw-2019-journalists-safety-online"]
+)
+def test_an_example_reports_pdf_is_the_same_with_every_patch_as_with_none(
+    example: str, generated: dict[str, Generated], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # patches.py 2-4 together against WeasyPrint and pydyf as shipped, on the
+    # DOCX generate wrote (its participant table, contents, footnotes, tags);
+    # patch 1 is compared by the libraries it loads (above).
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1550188800")
+    docx = generated[example].docx.read_bytes()
+    patched = docx_to_pdf(docx, Warnings(), Timings())
+    with monkeypatch.context() as unpatched:
+        unpatched.setattr(patches, "pydyf_checked", lambda: False)
+        unpatched.setattr(patches, "style_for_checked", lambda: False)
+        plain = docx_to_pdf(docx, Warnings(), Timings())
+    assert patched == plain
+    with pikepdf.open(io.BytesIO(patched)) as pdf:
+        assert pdf.Root.MarkInfo.Marked  # tagged: the tags are among the bytes compared
+        assert len(pdf.Root.StructTreeRoot.ParentTree.Nums) >= 2 * len(pdf.pages)
+
+
 # -- a plain cell's Markdown, without the Markdown writer -----------------------------
 
 # Letters of the scripts the reports use, digits, Markdown's own characters and
