@@ -565,13 +565,14 @@ def _escape(piece: _Text, before: _Piece | None, after: _Piece | None) -> str:
             return False
         return text[i].isalnum()
 
+    # Counted as the loop goes, so that a long text costs linear time.
+    run = 0  # how many of the same character come just before this one
+    start = end = -1  # the stretch of "?!" the character is in
     for i, ch in enumerate(text):
+        run = run + 1 if i and text[i - 1] == ch else 0
         if (i == 0 and piece.entity_first) or (i == last and piece.entity_last):
             out.append(f"&#{ord(ch)};")
             continue
-        run = 0  # how many of the same character come just before this one
-        while i - run - 1 >= 0 and text[i - run - 1] == ch:
-            run += 1
         escape = False
         if ch in _ALWAYS:
             escape = True
@@ -585,12 +586,12 @@ def _escape(piece: _Text, before: _Piece | None, after: _Piece | None) -> str:
         elif ch in ".,-":  # "..", ",," and "--" are typographer's replacements
             escape = run % 2 == 1
         elif ch in "?!":
-            start = i
-            while start > 0 and text[start - 1] in "?!":
-                start -= 1
-            end = i
-            while end < last and text[end + 1] in "?!":
-                end += 1
+            if not start <= i <= end:  # a new stretch: found once, whole
+                start = end = i
+                while start > 0 and text[start - 1] in "?!":
+                    start -= 1
+                while end < last and text[end + 1] in "?!":
+                    end += 1
             escape = end - start >= 3 and (i - start) % 3 == 2
             if ch == "!" and i == last and before_bracket:
                 escape = True  # `![` starts an image
