@@ -688,6 +688,20 @@ def test_columns_too_narrow_for_their_words_hyphenate_them_instead_of_cutting_le
     assert [a.rstrip("\u2010") + b for a, b in zip(first, second, strict=True)] == words * 3
 
 
+def test_a_column_holding_a_run_of_letters_too_long_for_any_word_is_not_hyphenated(
+    template: Template, tmp_path: Path
+) -> None:
+    # Hyphenating a 10,000-letter run in a narrow column took WeasyPrint minutes.
+    run = "Ab\u00c8" * 1000
+    words = ["Responsibilities", "Implementation", run]
+    row = d.TableRow([d.TableCell([P(T(w))]) for w in words * 4])
+    table = d.Table([row], widths=[1.0] * 12)
+    html = write_html(d.Document([table]), template, draft=False)
+    assert '<table class="fixed">' in html
+    text = pdf_words_of(d.Document([table]), template, tmp_path)
+    assert "".join(text.split()).count("AbÈAbÈ") > 1000  # broken anywhere, all of it shown
+
+
 def test_a_table_in_a_narrow_cell_fits_its_longest_word_in_the_cell_s_width(
     template: Template, tmp_path: Path
 ) -> None:

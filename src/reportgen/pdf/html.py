@@ -438,6 +438,12 @@ def _css_string(value: str) -> str:
 _TEXT_WIDTH_EM = 45.0
 _CHAR_EM = 0.55
 _PADDING_EM = 1.0
+# Hyphenation is for words: WeasyPrint (62) looks for the next word boundary
+# across the rest of the text at each break it tries, so a cell holding a
+# 10,000-letter run took two minutes to hyphenate (against three seconds to
+# break it anywhere), and no dictionary hyphenates such a run anyway.  A table
+# whose longest word is longer than this is broken anywhere, as before.
+_LONGEST_HYPHENATED = 64
 
 
 def _at_least_longest_words(
@@ -464,7 +470,7 @@ def _at_least_longest_words(
     width_em = max(width_em, 1.0)
     needed = [min((n * _CHAR_EM + _PADDING_EM) / width_em, 0.9) for n in longest]
     if sum(needed) >= 1:
-        return _cramped(needed), True
+        return _cramped(needed), max(longest) <= _LONGEST_HYPHENATED
     fixed: set[int] = set()
     while True:
         spare = 1.0 - sum(needed[i] for i in fixed)
