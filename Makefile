@@ -34,8 +34,8 @@ bench: system-deps $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# veraPDF, the reference validator, on every example's draft and published PDF
-# (PDF/A-3a and PDF/UA-1) and on a 2,500-participant report (docs/review-and-publish.md).
+# veraPDF alone (make test runs it too): every example's draft and published PDF
+# (PDF/A-3a and PDF/UA-1) and a 2,500-participant report (docs/review-and-publish.md).
 verapdf: system-deps $(VENV)/.installed
 	$(BIN)/python -m pytest -m verapdf tests/test_verapdf.py
 

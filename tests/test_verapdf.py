@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT
 
-# make verapdf: a JVM and every example in both profiles, kept out of make test for its time.
+# make verapdf runs these alone (make test runs them with the rest).
 pytestmark = pytest.mark.verapdf
 
 CORPUS = Path(__file__).parent / "verapdf" / "corpus"
