@@ -152,7 +152,11 @@ def every_node() -> d.Document:
             reference="ODIHR.GAL/12/18",
             created=date(2018, 12, 10),
         ),
-        furniture=d.PageFurniture(header="Workshop on Tolerance", footer="ODIHR.GAL/12/18"),
+        furniture=d.PageFurniture(
+            header="Workshop on Tolerance",
+            footer="ODIHR.GAL/12/18",
+            first=d.RunningText(),  # the cover's, empty, as reportgen's DOCX has it
+        ),
     )
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 
+from conftest import pdf_text
 from ooxml_fixtures import NSDECL, add_block, add_part, new_document, paragraph, run, save
 from reportgen import documents as d
+from reportgen.pipeline import publish
 from reportgen.results import Warnings
 from reportgen.word.reader import read_docx
 
@@ -20,15 +24,54 @@ def read(data: bytes) -> tuple[d.Document, list[str]]:
     return read_docx(data, warnings), [str(m) for m in warnings.messages]
 
 
-def test_a_first_page_header_with_other_words_is_named_in_a_warning() -> None:
+def test_a_first_page_header_and_footer_are_read_for_the_first_page() -> None:
     document = new_document()
     section = document.sections[0]
     section.header.paragraphs[0].text = "Follow-up report"
     section.different_first_page_header_footer = True
     section.first_page_header.paragraphs[0].text = "Restricted until publication"
+    section.first_page_footer.paragraphs[0].text = "Letterhead"
     model, warnings = read(save(document))
     assert model.furniture.header == "Follow-up report"
-    assert any("first-page header" in w and "Restricted until publication" in w for w in warnings)
+    assert model.furniture.first == d.RunningText("Restricted until publication", "Letterhead", "")
+    assert model.furniture.even is None
+    assert not any("header" in w or "footer" in w for w in warnings), warnings
+
+
+def test_even_page_headers_are_read_when_the_settings_ask_for_them() -> None:
+    document = new_document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Odd pages"
+    section.even_page_header.paragraphs[0].text = "Even pages"
+    document.settings.odd_and_even_pages_header_footer = True
+    model, warnings = read(save(document))
+    assert model.furniture.header == "Odd pages"
+    assert model.furniture.even is not None and model.furniture.even.header == "Even pages"
+    assert model.furniture.first is None  # no w:titlePg
+    assert not any("header" in w for w in warnings), warnings
+
+
+def test_an_even_page_header_without_the_setting_is_named_in_a_warning() -> None:
+    # Word shows it only with w:evenAndOddHeaders in settings.xml; neither does the PDF.
+    document = new_document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Every page"
+    section.even_page_header.paragraphs[0].text = "Never shown"
+    model, warnings = read(save(document))
+    assert model.furniture.even is None
+    assert any("even-page header" in w and "Never shown" in w for w in warnings), warnings
+
+
+def test_another_sections_header_is_named_in_a_warning() -> None:
+    document = new_document()
+    document.sections[0].header.paragraphs[0].text = "Part one"
+    second = document.add_section()
+    second.header.is_linked_to_previous = False
+    second.header.paragraphs[0].text = "Annexes"
+    model, warnings = read(save(document))
+    assert model.furniture.header in ("Part one", "Annexes")
+    other = "Annexes" if model.furniture.header == "Part one" else "Part one"
+    assert any(other in w and "header" in w for w in warnings), warnings
 
 
 def test_page_fields_in_a_header_become_placeholders_and_dates_their_result() -> None:
@@ -101,10 +144,10 @@ def test_the_warning_quotes_all_of_a_header_left_out_also_what_the_shown_one_sha
     document = new_document()
     section = document.sections[0]
     section.header.paragraphs[0].text = "Follow-up report\t12 May 2019"
-    section.different_first_page_header_footer = True
-    section.first_page_header.paragraphs[0].text = "Restricted until publication\t12 May 2019"
+    # An even-page header without w:evenAndOddHeaders: Word does not show it either.
+    section.even_page_header.paragraphs[0].text = "Restricted until publication\t12 May 2019"
     _, warnings = read(save(document))
-    (warning,) = [w for w in warnings if "first-page header" in w]
+    (warning,) = [w for w in warnings if "even-page header" in w]
     assert "Restricted until publication 12 May 2019" in warning
 
 
@@ -112,9 +155,35 @@ def test_a_long_header_left_out_is_quoted_whole_up_to_two_thousand_characters() 
     document = new_document()
     section = document.sections[0]
     section.header.paragraphs[0].text = "Follow-up report"
-    section.different_first_page_header_footer = True
     long = " ".join(f"word{n}" for n in range(500))
-    section.first_page_header.paragraphs[0].text = long
+    section.even_page_header.paragraphs[0].text = long  # not shown: no w:evenAndOddHeaders
     _, warnings = read(save(document))
-    (warning,) = [w for w in warnings if "first-page header" in w]
+    (warning,) = [w for w in warnings if "even-page header" in w]
     assert "word200" in warning and "word499" not in warning
+
+
+def test_the_pdf_shows_the_first_page_and_even_page_headers_where_word_does(
+    tmp_path: Path,
+) -> None:
+    document = new_document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Odd page header"
+    section.footer.paragraphs[0].text = "Odd page footer"
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = "Letterhead of the Office"
+    section.even_page_header.paragraphs[0].text = "Even page header"
+    document.settings.odd_and_even_pages_header_footer = True
+    for page in (1, 2, 3):
+        document.add_paragraph(f"Body of page {page}.")
+        if page < 3:
+            document.add_page_break()
+    reviewed = tmp_path / "reviewed.docx"
+    reviewed.write_bytes(save(document))
+    publish(reviewed)
+    pages = [pdf_text(tmp_path / "reviewed.pdf", first=n, last=n) for n in (1, 2, 3)]
+    assert "Letterhead of the Office" in pages[0] and "Odd page" not in pages[0]
+    assert "Page 1" not in pages[0]  # the first-page footer has no page number
+    assert "Even page header" in pages[1] and "Odd page" not in pages[1]
+    assert "Odd page header" in pages[2] and "Odd page footer" in pages[2]
+    assert "Page 3 of 3" in pages[2]
+    assert all(f"Body of page {n}." in pages[n - 1] for n in (1, 2, 3))

@@ -284,6 +284,16 @@ class Metadata:
 
 
 @dataclass
+class RunningText:
+    """What a page shows in its margins other than the default: Word's first-page or
+    even-page header and footer."""
+
+    header: str = ""
+    footer: str = ""
+    page_label: str = ""
+
+
+@dataclass
 class PageFurniture:
     """Running text outside the body: translated once, placed by each writer."""
 
@@ -291,6 +301,10 @@ class PageFurniture:
     footer: str = ""  # left of the page number (the reference)
     page_label: str = "Page {page} of {pages}"  # {page} and {pages} are filled by the writer
     draft_label: str = "DRAFT"
+    # A reviewed DOCX's own first-page and even-page header and footer (w:titlePg,
+    # w:evenAndOddHeaders); None: those pages show the default ones.
+    first: RunningText | None = None
+    even: RunningText | None = None
 
 
 @dataclass

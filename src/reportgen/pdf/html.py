@@ -124,11 +124,23 @@ class _HtmlWriter:
         """Running elements that print.css places in the page margins."""
         furniture = self.document.furniture
         out = self.out
-        if furniture.header:
-            out.append(f'<div class="running-header">{_running(furniture.header)}</div>\n')
-        if furniture.footer:
-            out.append(f'<div class="running-footer">{_running(furniture.footer)}</div>\n')
-        out.append(f'<div class="running-page">{_running(furniture.page_label)}</div>\n')
+        default = d.RunningText(furniture.header, furniture.footer, furniture.page_label)
+        # print.css gives the first page and even pages running elements of their
+        # own; where the DOCX has no such variant they say what the default says,
+        # as in Word.  reportgen's own DOCX gives its cover an empty first-page
+        # header and footer.
+        for kind, running in (
+            ("", default),
+            (" first", furniture.first or default),
+            (" even", furniture.even or default),
+        ):
+            if running.header:
+                out.append(f'<div class="running-header{kind}">{_running(running.header)}</div>\n')
+            if running.footer:
+                out.append(f'<div class="running-footer{kind}">{_running(running.footer)}</div>\n')
+            if running.page_label:
+                label = _running(running.page_label)
+                out.append(f'<div class="running-page{kind}">{label}</div>\n')
         if self.draft:
             label = furniture.draft_label or "DRAFT"
             mark = text(label)

@@ -2,11 +2,12 @@
 
 # The PDF has one running header and one footer for every page after the
 # cover; they come from the default header and footer of the first section
-# that has them.  Page-dependent fields become placeholders the HTML writer
-# turns into CSS ({page}, {pages}, {styleref:Heading 1}); any other field shows
-# the result Word last computed (a date, a title).  Text in a header or footer
-# the PDF does not repeat (a first-page or even-page header, another section's)
-# is named in a warning.
+# that has them, with the first page's and even pages' own where the DOCX
+# has them (w:titlePg, w:evenAndOddHeaders).  Page-dependent fields become
+# placeholders the HTML writer turns into CSS ({page}, {pages}, {styleref:…});
+# any other field shows the result Word last computed (a date, a title).  Text
+# in a header or footer the PDF does not show (another section's) is named in a
+# warning.
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from lxml import etree
 from .. import documents as d
 from .inlines import Anchored, BlockBreak, Piece
 from .namespaces import qn
+from .notes import REL_SETTINGS
 from .ooxml_read import w_val
 
 if TYPE_CHECKING:
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
 W_P, W_PPR, W_PSTYLE, W_SECTPR = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:sectPr")
 W_HEADERREF, W_FOOTERREF, W_TYPE = qn("w:headerReference"), qn("w:footerReference"), qn("w:type")
+W_TITLEPG, W_EVEN_AND_ODD = qn("w:titlePg"), qn("w:evenAndOddHeaders")
 R_ID = qn("r:id")
 
 _KINDS = {"default": "", "first": "first-page ", "even": "even-page "}
@@ -45,27 +48,64 @@ def read_furniture(
     final = body.find(W_SECTPR)
     sections = [final] if final is not None else []
     sections += [s for s in body.iter(W_SECTPR) if s is not final]
-    header = _part_text(story, sections, W_HEADERREF, "header")
+    # Word's other pages (17.10.1): the first page of a section with w:titlePg
+    # shows its first-page header and footer, and even pages show the even-page
+    # ones when settings.xml has w:evenAndOddHeaders.  The PDF follows the
+    # first section for its first page; a variant without a part is empty.
+    first_section = next(body.iter(W_SECTPR), None)
+    variants: dict[str, etree._Element | None] = {}
+    if first_section is not None and _on(first_section.find(W_TITLEPG)):
+        variants["first"] = first_section
+    if _even_and_odd_headers(story):
+        variants["even"] = None  # from whichever section gives the default
+    headers = _parts_text(story, sections, W_HEADERREF, "header", variants)
+    footers = _parts_text(story, sections, W_FOOTERREF, "footer", variants)
+    header = headers.get("default")
     if header is not None:
         segments, marked = header
         furniture.header = " ".join(s for s in segments if s not in marked)
         if marked:
             furniture.draft_label = marked[0]
-    footer = _part_text(story, sections, W_FOOTERREF, "footer")
+    footer = footers.get("default")
     if footer is not None:
-        segments, _ = footer
-        labels = [s for s in segments if "{page}" in s or "{pages}" in s]
-        if labels:
-            furniture.page_label = labels[0]
-        furniture.footer = " ".join(s for s in segments if s not in labels)
+        furniture.footer, furniture.page_label = _footer_and_label(footer[0], furniture.page_label)
+    for kind in variants:
+        segments, marked = headers.get(kind, ([], []))
+        running = d.RunningText(header=" ".join(s for s in segments if s not in marked))
+        # As Word shows it: no page number where the variant's footer has none.
+        running.footer, running.page_label = _footer_and_label(footers.get(kind, ([], []))[0], "")
+        setattr(furniture, kind, running)
     return furniture
 
 
-def _part_text(
-    story: StoryReader, sections: list[etree._Element], ref_tag: str, what: str
-) -> tuple[list[str], list[str]] | None:
-    """The text segments (split at tabs and paragraphs) of the header or footer shown."""
-    shown: tuple[list[str], list[str]] | None = None
+def _footer_and_label(segments: list[str], default_label: str) -> tuple[str, str]:
+    """A footer's text, and its first segment with a page number as the page label."""
+    labels = [s for s in segments if "{page}" in s or "{pages}" in s]
+    footer = " ".join(s for s in segments if s not in labels)
+    return footer, labels[0] if labels else default_label
+
+
+def _even_and_odd_headers(story: StoryReader) -> bool:
+    name = story.doc.part_for(REL_SETTINGS, "word/settings.xml")
+    settings = story.package.xml(name) if name else None
+    return settings is not None and _on(settings.find(W_EVEN_AND_ODD))
+
+
+def _on(element: etree._Element | None) -> bool:
+    """An on/off property (17.17.4): present, and not switched off by w:val."""
+    return element is not None and w_val(element) not in ("0", "false", "off")
+
+
+def _parts_text(
+    story: StoryReader,
+    sections: list[etree._Element],
+    ref_tag: str,
+    what: str,
+    variants: dict[str, etree._Element | None],
+) -> dict[str, tuple[list[str], list[str]]]:
+    """The text segments (split at tabs and paragraphs) of the headers or footers shown,
+    by kind ("default", and "first" and "even" where ``variants`` asks for them)."""
+    shown: dict[str, tuple[list[str], list[str]]] = {}
     others: list[tuple[str, list[str]]] = []
     seen: set[str] = set()
     for sect in sections:
@@ -74,7 +114,10 @@ def _part_text(
             rel = story.doc.main_rels.get(ref.get(R_ID, ""))
             if rel is None or rel.external or not story.package.has(rel.target):
                 continue
-            if rel.target in seen:
+            wanted = kind not in shown and (
+                kind == "default" or (kind in variants and variants[kind] in (None, sect))
+            )
+            if rel.target in seen and not wanted:
                 continue
             seen.add(rel.target)
             root = story.package.xml(rel.target)
@@ -82,22 +125,21 @@ def _part_text(
                 continue
             label = f"the {_KINDS.get(kind, '')}{what}"
             text = _text(story, root, story.package.relationships(rel.target), label)
-            if kind == "default" and shown is None:
-                shown = text
+            if wanted:
+                shown[kind] = text
             else:
                 others.append((label, text[0]))
-    repeated = set(shown[0]) if shown is not None else set()
+    repeated = {s for segments, _ in shown.values() for s in segments}
     for label, segments in others:
         if any(s not in repeated and "{" not in s for s in segments):
             # The whole of it is quoted, also what the repeated one happens to share
-            # (a date): where it stood, the PDF shows the other one.  A page number
+            # (a date): where it stood, the PDF shows another one.  A page number
             # or another page-dependent field is "…".
             words = " ".join(_FIELD.sub("…", s) for s in segments)
             if len(words) > QUOTED_CHARACTERS:
                 words = words[:QUOTED_CHARACTERS] + "…"
             story.warnings.warn(
-                f"{label} ({words!r}) is not in the PDF, which repeats one {what} "
-                "on every page after the cover"
+                f"{label} ({words!r}) is not in the PDF, which shows the first section's {what}s"
             )
     return shown
 
