@@ -538,3 +538,14 @@ def test_a_cross_reference_is_never_alone_at_the_top_of_a_page(example):
     tops = [page[furniture] for page in pages if len(page) > furniture]
     assert furniture and len(tops) == len(pages)
     assert not references & set(tops)
+
+
+def test_the_cover_has_no_page_number_and_even_pages_number_as_odd_ones(example) -> None:
+    # The cover's empty first-page header and footer in the DOCX keep it bare in the
+    # PDF (print.css shows first-page and even-page running text as Word does).
+    label = translator(example)("Page {page} of {pages}")
+    pages = len(pikepdf.open(example.pdf).pages)
+    numbered = {n: label.format(page=n, pages=pages) for n in range(1, 4)}
+    text = {n: " ".join(pdf_text(example.pdf, first=n, last=n).split()) for n in range(1, 4)}
+    assert numbered[1] not in text[1]
+    assert numbered[2] in text[2] and numbered[3] in text[3]
